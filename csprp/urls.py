@@ -1,0 +1,21 @@
+"""The service's URLs: pages, the API under /api/v1/, its schema and docs, admin and health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Child Safeguarding Practice Review Panel: administration"
+admin.site.site_title = "CSPRP administration"
+
+api_v1 = [
+    path("", include("organisations.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("organisations.urls")),
+    path("healthz", include("health.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,8 @@
+"""Serious incident notifications: the case and its notification."""
+
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "incidents"
+    verbose_name = "Serious incident notifications"

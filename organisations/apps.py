@@ -1,0 +1,8 @@
+"""Organisations, people and access."""
+
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "organisations"
+    verbose_name = "Organisations and people"

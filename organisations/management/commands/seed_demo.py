@@ -1,0 +1,26 @@
+"""Seed demonstration people (and, as the service grows, cases) for local use and reviews."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from organisations.demo import demo_people_seed, demo_reference_data_present
+
+
+class Command(BaseCommand):
+    help = "Create demo people, one for each role, and print their logins. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even though DEBUG is off (never on a live service)."
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Demo data is for development: set DEBUG=true, or pass --force.")
+        if not demo_reference_data_present():
+            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        logins = demo_people_seed()
+        self.stdout.write("Demo logins (passwords are new on every run):")
+        width = max(len(login.email) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.email.ljust(width)}  {login.password}  {login.description}")

@@ -1,0 +1,119 @@
+"""Writes to organisations and people: reference data, users, memberships and API tokens."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from knox.models import AuthToken
+
+from .models import Membership, Organisation, Region, Role, User, role_mismatch_message
+from .reference_data import REGIONS, local_authority_rows
+
+
+@dataclass
+class LoadCounts:
+    """How many rows a load created and updated; everything else was already as shipped."""
+
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+
+    def add(self, kind, outcome):
+        bucket = self.created if outcome == "created" else self.updated if outcome == "updated" else None
+        if bucket is not None:
+            bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed_anything(self):
+        return bool(self.created or self.updated)
+
+
+def _sync(model, lookup, values):
+    """Create the row, or update it only where it differs, so that a reload writes nothing."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        model.objects.create(**lookup, **values)
+        return "created"
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        return "unchanged"
+    for name in changed:
+        setattr(obj, name, values[name])
+    obj.save(update_fields=changed)
+    return "updated"
+
+
+def partnership_code(name):
+    return slugify(name)[:100]
+
+
+@transaction.atomic
+def reference_data_load(*, rows=None):
+    """Load the regions, the Panel, the local authorities and their partnerships; idempotent."""
+    rows = local_authority_rows() if rows is None else rows
+    counts = LoadCounts()
+
+    for name, gss_code in REGIONS.items():
+        counts.add("regions", _sync(Region, {"gss_code": gss_code}, {"name": name}))
+    regions = {region.name: region for region in Region.objects.all()}
+
+    counts.add(
+        "panel",
+        _sync(
+            Organisation,
+            {"kind": Organisation.Kind.PANEL},
+            {"name": "Child Safeguarding Practice Review Panel", "code": "panel"},
+        ),
+    )
+
+    for partnership_name in sorted({row.partnership for row in rows}):
+        counts.add(
+            "partnerships",
+            _sync(
+                Organisation,
+                {"code": partnership_code(partnership_name)},
+                {"kind": Organisation.Kind.PARTNERSHIP, "name": partnership_name},
+            ),
+        )
+    partnerships = {org.name: org for org in Organisation.objects.filter(kind=Organisation.Kind.PARTNERSHIP)}
+
+    for row in rows:
+        if row.region not in regions:
+            raise ValidationError(f"{row.name}: unknown region {row.region!r}")
+        counts.add(
+            "local_authorities",
+            _sync(
+                Organisation,
+                {"code": row.gss_code},
+                {
+                    "kind": Organisation.Kind.LOCAL_AUTHORITY,
+                    "name": row.name,
+                    "region": regions[row.region],
+                    "partnership": partnerships[row.partnership],
+                },
+            ),
+        )
+    return counts
+
+
+@transaction.atomic
+def user_create(*, email, organisation, role, full_name="", password=None):
+    """Create a person with one role in one organisation, or add the role to an existing person."""
+    role = Role(role)
+    message = role_mismatch_message(role, organisation)
+    if message:
+        raise ValidationError({"role": message})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def api_token_create(*, user):
+    """Issue an API token. Only its digest is stored; the returned key is shown once and never again."""
+    _instance, key = AuthToken.objects.create(user=user)
+    return key
