@@ -1,0 +1,21 @@
+# One image for the three Django processes: web (gunicorn), Celery worker and Celery beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    VAR_DIR=/app/var
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && useradd --system --create-home csprp \
+    && mkdir -p /data/media \
+    && chown -R csprp /app/var /data/media
+USER csprp
+
+EXPOSE 8000
+CMD ["gunicorn", "csprp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is detail.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+WEB_PORT ?= 8000
+
+.PHONY: run test lint install migrate clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Web on http://127.0.0.1:$(WEB_PORT), a Celery worker and beat, on SQLite and the embedded broker
+# unless DATABASE_URL and REDIS_URL say otherwise. Ctrl-C stops all three.
+run: migrate
+	$(BIN)/python manage.py load_reference_data
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	@echo "Starting web, worker and beat: open http://127.0.0.1:$(WEB_PORT)/ and sign in with a demo login above. Ctrl-C stops all."
+	DEBUG=$${DEBUG:-true} WEB_PORT=$(WEB_PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start || true
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var
