@@ -1,0 +1,25 @@
+"""Every model has an admin, and each admin page opens for an administrator."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"organisations", "deadlines", "incidents", "reviews", "letters", "health"}
+
+
+def test_every_model_of_ours_is_in_the_admin():
+    ours = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS and not m._meta.auto_created]
+    missing = [m.__name__ for m in ours if m not in admin.site._registry and not m.__name__.startswith("Historical")]
+    assert not missing
+
+
+def test_every_admin_list_and_add_page_opens(admin_client):
+    call_command("load_reference_data", verbosity=0)
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert admin_client.get(reverse(f"{prefix}_changelist")).status_code == 200, prefix
+        assert admin_client.get(reverse(f"{prefix}_add")).status_code in (200, 403), prefix
