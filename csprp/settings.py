@@ -200,6 +200,7 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "organisations.api_errors.api_exception_handler",
 }
 # django-rest-knox keeps only a SHA-512 digest of each API token; the token itself is shown once.
 REST_KNOX = {
@@ -289,3 +290,7 @@ DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 
 # Working days the Panel allows itself to answer a rapid review (a service level, not statute).
 PANEL_RESPONSE_WORKING_DAYS = env.int("PANEL_RESPONSE_WORKING_DAYS", default=15)
+
+# Largest document a person may upload (a rapid review, a final report, an offline notification).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record; changes go through the services

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import BankHoliday
+from .models import BankHoliday, Deadline
 
 
 @admin.register(BankHoliday)
@@ -15,3 +15,20 @@ class BankHolidayAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"source": BankHoliday.Source.PROCLAMATION}
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    """Deadlines are computed from the case's dates by the services; the admin shows them."""
+
+    list_display = ["incident", "kind", "responsible", "due_on", "status", "met_on"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["incident", "responsible"]
+    search_fields = ["incident__reference", "responsible__name"]
+    date_hierarchy = "due_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

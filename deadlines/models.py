@@ -20,3 +20,74 @@ class BankHoliday(models.Model):
 
     def __str__(self):
         return f"{self.date:%d %B %Y}: {self.title}"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Deadline.Status.OPEN)
+
+    def overdue(self, *, today):
+        return self.filter(status=Deadline.Status.OPEN, due_on__lt=today)
+
+
+class Deadline(models.Model):
+    """One thing someone must do by a date, for one case. Computed from dates, never counted down.
+
+    An open deadline past its due date is overdue; one met after its due date was met late.
+    """
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", "Serious incident notification"
+        RETROSPECTIVE_NOTIFICATION = "retrospective_notification", "Retrospective notification"
+        OFFLINE_CONFIRMATION = "offline_confirmation", "Offline notification confirmed"
+        RAPID_REVIEW = "rapid_review", "Rapid review"
+        PANEL_RESPONSE = "panel_response", "Panel response letter"
+        LCSPR_PUBLICATION = "lcspr_publication", "Local review published"
+        FINAL_REPORT = "final_report", "Final report to the Panel and DfE"
+        RECOMMENDATION = "recommendation", "Recommendation completed"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+        CANCELLED = "cancelled", "Cancelled"
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # Tells apart deadlines of one kind on one case, such as each recommendation's; empty otherwise.
+    subject = models.CharField(max_length=100, blank=True, default="")
+    responsible = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="deadlines")
+    starts_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    met_on = models.DateField(null=True, blank=True)
+    cancelled_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "kind", "subject"], name="deadline_one_per_kind_and_subject"),
+            models.CheckConstraint(
+                name="deadline_met_on_iff_met",
+                condition=models.Q(status="met", met_on__isnull=False)
+                | (~models.Q(status="met") & models.Q(met_on__isnull=True)),
+            ),
+        ]
+        indexes = [
+            # Overdue lists and reminders (DeadlineQuerySet.overdue, the incidents `overdue` filter)
+            # only ever look at open deadlines, a small share of all rows.
+            models.Index(fields=["due_on"], condition=models.Q(status="open"), name="deadline_open_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} due {self.due_on}"
+
+    def is_overdue(self, *, today):
+        return self.status == self.Status.OPEN and self.due_on < today
+
+    @property
+    def met_late(self):
+        return self.status == self.Status.MET and self.met_on > self.due_on

@@ -1,0 +1,159 @@
+"""The cases API: list, read, start, key offline, change, submit, withdraw and confirm.
+
+Views are thin: they find the case through the scoped selector (404 outside scope), check the input's
+shape, call a service and show the case as it now is.
+"""
+
+import json
+from pathlib import Path
+
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from organisations.models import Organisation
+from organisations.selectors import user_scope
+
+from . import services
+from .codes import Channel
+from .filters import IncidentFilter
+from .models import Incident
+from .selectors import incident_get, incident_list, incident_timeline
+from .serializers import (
+    IncidentCreateSerializer,
+    IncidentDetailSerializer,
+    IncidentSerializer,
+    IncidentUpdateSerializer,
+    SubmitSerializer,
+    WithdrawSerializer,
+    case_fields,
+    show_names,
+)
+
+
+def _form_data(request):
+    """JSON as it is; a multipart form's fields as a dict, with `children` given as a JSON string."""
+    if not hasattr(request.data, "getlist"):
+        return request.data
+    data = {key: request.data.get(key) for key in request.data}
+    if isinstance(data.get("children"), str):
+        try:
+            data["children"] = json.loads(data["children"])
+        except json.JSONDecodeError:
+            data["children"] = "not json"
+    return data
+
+
+class IncidentViewSet(viewsets.GenericViewSet):
+    lookup_field = "reference"
+    filterset_class = IncidentFilter
+    serializer_class = IncidentSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = Incident.objects.none()  # the real one is always the scoped selector's
+
+    def get_queryset(self):
+        return incident_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "today": timezone.localdate(),
+            "show_names": show_names(self.request.user),
+        }
+
+    def _case(self):
+        try:
+            return incident_get(user=self.request.user, reference=self.kwargs["reference"])
+        except Incident.DoesNotExist:
+            raise Http404 from None
+
+    def _show(self, reference, status_code=status.HTTP_200_OK):
+        incident = incident_get(user=self.request.user, reference=reference)
+        context = {**self.get_serializer_context(), "timeline": incident_timeline(incident=incident)}
+        return Response(IncidentDetailSerializer(incident, context=context).data, status=status_code)
+
+    def _require_case_reader(self):
+        if not user_scope(user=self.request.user).reads_cases and not self.request.user.is_superuser:
+            raise PermissionDenied("Your role sees statistics, not cases.")
+
+    def list(self, request):
+        self._require_case_reader()
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses=IncidentDetailSerializer)
+    def retrieve(self, request, reference=None):
+        return self._show(self._case().reference)
+
+    @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
+    def create(self, request):
+        serializer = IncidentCreateSerializer(data=_form_data(request))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        channel = data.pop("channel")
+        notifying_la = data.pop("local_authority", None) or self._own_local_authority()
+        fields = case_fields(data)
+        if channel == Channel.OFFLINE:
+            incident = services.incident_key_offline(by=request.user, notifying_la=notifying_la, **fields)
+        else:
+            incident = services.incident_create(by=request.user, notifying_la=notifying_la, **fields)
+        return self._show(incident.reference, status.HTTP_201_CREATED)
+
+    def _own_local_authority(self):
+        """A notifier in one authority need not name it; anyone else must."""
+        scope = user_scope(user=self.request.user)
+        if len(scope.notifier_la_ids) == 1:
+            return Organisation.objects.get(pk=next(iter(scope.notifier_la_ids)))
+        if not scope.notifier_la_ids and not scope.is_secretariat:
+            raise PermissionDenied("Only a local authority notifier starts a notification.")
+        raise ValidationError({"local_authority": ["Give the notifying local authority's GSS code."]})
+
+    @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer)
+    def partial_update(self, request, reference=None):
+        incident = self._case()
+        serializer = IncidentUpdateSerializer(data=_form_data(request))
+        serializer.is_valid(raise_exception=True)
+        services.incident_update(incident=incident, by=request.user, **case_fields(serializer.validated_data))
+        return self._show(incident.reference)
+
+    @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, reference=None):
+        incident = self._case()
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.incident_submit(incident=incident, by=request.user, **serializer.validated_data)
+        return self._show(incident.reference)
+
+    @extend_schema(request=WithdrawSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, reference=None):
+        incident = self._case()
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.incident_withdraw(incident=incident, by=request.user, **serializer.validated_data)
+        return self._show(incident.reference)
+
+    @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, reference=None):
+        incident = self._case()
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.incident_confirm(incident=incident, by=request.user, **serializer.validated_data)
+        return self._show(incident.reference)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path="offline-document")
+    def offline_document(self, request, reference=None):
+        """The original of an offline notification, for those who can see the case."""
+        incident = self._case()
+        if not incident.offline_document:
+            raise Http404
+        name = f"{incident.reference}-original{Path(incident.offline_document.name).suffix}"
+        return FileResponse(incident.offline_document.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,128 @@
+"""The data standard's code lists: the service's vocabulary in the database, the API, imports and reports.
+
+Every characteristic keeps "not recorded" apart from "no": a review that says nothing is not a review
+that says no.
+"""
+
+from django.db import models
+
+
+class Reason(models.TextChoices):
+    DEATH = "death", "Death"
+    SERIOUS_HARM = "serious_harm", "Serious harm"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Filed in the service"
+    OFFLINE = "offline", "Reached the Panel another way and keyed in by it"
+
+
+class OfflineMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    POST = "post", "Post"
+
+
+class AbuseOrNeglect(models.TextChoices):
+    KNOWN = "known", "Known"
+    SUSPECTED = "suspected", "Suspected"
+    NOT_SUSPECTED = "not_suspected", "Not suspected (looked-after child's death)"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+class TriState(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+class History(models.TextChoices):
+    """Family known to children's social care, child in need, child protection plan."""
+
+    CURRENT = "current", "At the time of the incident"
+    PREVIOUS = "previous", "Previously"
+    NO = "no", "No"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+class LookedAfter(models.TextChoices):
+    FOSTER_CARE = "foster_care", "Looked after: foster care"
+    RESIDENTIAL_HOME = "residential_home", "Looked after: residential children's home"
+    OTHER_RESIDENTIAL = "other_residential", "Looked after: other residential setting"
+    PREVIOUS = "previous", "Previously looked after"
+    NO = "no", "No"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+class CareOrder(models.TextChoices):
+    CARE_PROCEEDINGS = "care_proceedings", "Currently subject to care proceedings"
+    EMERGENCY_OR_INTERIM = "emergency_or_interim", "Emergency or interim protection order"
+    PERMANENT = "permanent", "Permanent care order"
+    OTHER_ORDER = "other_order", "Other order"
+    PREVIOUS = "previous", "Previously"
+    NO = "no", "No"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+class Ethnicity(models.TextChoices):
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    IRISH = "irish", "White: Irish"
+    GYPSY_IRISH_TRAVELLER = "gypsy_irish_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    WHITE_BLACK_CARIBBEAN = "white_black_caribbean", "Mixed: White and Black Caribbean"
+    WHITE_BLACK_AFRICAN = "white_black_african", "Mixed: White and Black African"
+    WHITE_ASIAN = "white_asian", "Mixed: White and Asian"
+    MIXED_OTHER = "mixed_other", "Mixed: any other mixed or multiple ethnic background"
+    INDIAN = "indian", "Asian: Indian"
+    PAKISTANI = "pakistani", "Asian: Pakistani"
+    BANGLADESHI = "bangladeshi", "Asian: Bangladeshi"
+    CHINESE = "chinese", "Asian: Chinese"
+    ASIAN_OTHER = "asian_other", "Asian: any other Asian background"
+    AFRICAN = "african", "Black: African"
+    CARIBBEAN = "caribbean", "Black: Caribbean"
+    BLACK_OTHER = "black_other", "Black: any other Black, Black British or Caribbean background"
+    ARAB = "arab", "Other: Arab"
+    OTHER_ETHNIC_GROUP = "other_ethnic_group", "Other: any other ethnic group"
+    REFUSED = "refused", "Refused"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+ETHNICITY_GROUPS = {
+    "white": ["white_british", "irish", "gypsy_irish_traveller", "white_other"],
+    "mixed": ["white_black_caribbean", "white_black_african", "white_asian", "mixed_other"],
+    "asian": ["indian", "pakistani", "bangladeshi", "chinese", "asian_other"],
+    "black": ["african", "caribbean", "black_other"],
+    "other": ["arab", "other_ethnic_group"],
+}
+ETHNICITY_GROUP_OF = {code: group for group, codes in ETHNICITY_GROUPS.items() for code in codes}
+
+
+class AgeGroup(models.TextChoices):
+    UNDER_1 = "under_1", "Under 1"
+    AGE_1_TO_5 = "1_to_5", "1 to 5"
+    AGE_6_TO_10 = "6_to_10", "6 to 10"
+    AGE_11_TO_15 = "11_to_15", "11 to 15"
+    AGE_16_TO_17 = "16_to_17", "16 to 17"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+def age_group(age_years):
+    """The data standard's age group for an age in whole years at the incident date."""
+    if age_years is None:
+        return AgeGroup.NOT_RECORDED
+    if age_years < 1:
+        return AgeGroup.UNDER_1
+    if age_years <= 5:
+        return AgeGroup.AGE_1_TO_5
+    if age_years <= 10:
+        return AgeGroup.AGE_6_TO_10
+    if age_years <= 15:
+        return AgeGroup.AGE_11_TO_15
+    return AgeGroup.AGE_16_TO_17

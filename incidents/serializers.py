@@ -1,0 +1,226 @@
+"""API representations of cases: what comes in is checked field by field; rules live in the services."""
+
+from rest_framework import serializers
+
+from deadlines.serializers import DeadlineSerializer
+from organisations.models import Organisation
+
+from . import rules
+from .codes import Channel, OfflineMethod
+from .models import Child, Incident, TimelineEvent
+
+NAME_FIELDS = ("first_name", "last_name")
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a misspelt field is an error and not silently dropped."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data.keys()) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: ["This field is not recognised."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class LocalAuthorityField(serializers.SlugRelatedField):
+    """A local authority by its GSS code, such as E08000035."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="code", queryset=Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY), **kwargs
+        )
+
+    default_error_messages = {"does_not_exist": "No local authority has the GSS code {value}."}
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    age_group = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "is_index",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "age_years",
+            "age_group",
+            "sex",
+            "gender_identity_differs",
+            "lgbtq",
+            "ethnicity",
+            "disability",
+            "disability_type",
+            "family_known_to_csc",
+            "child_in_need",
+            "child_protection_plan",
+            "looked_after",
+            "placement",
+            "care_order",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("show_names"):
+            for name in NAME_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class ChildInputSerializer(StrictSerializer, serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Child
+        fields = [f for f in ChildSerializer.Meta.fields if f != "age_group"]
+        extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["kind", "at", "actor", "summary", "details"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    local_authority = serializers.SlugRelatedField(source="notifying_la", slug_field="code", read_only=True)
+    local_authority_name = serializers.CharField(source="notifying_la.name", read_only=True)
+    home_local_authority = serializers.SlugRelatedField(source="home_la", slug_field="code", read_only=True)
+    placing_local_authority = serializers.SlugRelatedField(source="placing_la", slug_field="code", read_only=True)
+    children = serializers.SerializerMethodField()
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    notification_due = serializers.DateField(read_only=True)
+    is_late = serializers.BooleanField(read_only=True)
+    is_retrospective = serializers.BooleanField(read_only=True)
+    has_offline_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "reference",
+            "status",
+            "channel",
+            "local_authority",
+            "local_authority_name",
+            "home_local_authority",
+            "placing_local_authority",
+            "incident_date",
+            "la_aware_date",
+            "reason",
+            "reason_at_notification",
+            "abuse_or_neglect",
+            "looked_after_child_death",
+            "case_outline",
+            "children",
+            "notified_on",
+            "notification_due",
+            "is_late",
+            "late_reason",
+            "is_retrospective",
+            "withdrawn_on",
+            "withdrawn_reason",
+            "offline_method",
+            "offline_received_on",
+            "offline_keyed_on",
+            "offline_confirmed_on",
+            "has_offline_document",
+            "deadlines",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_children(self, incident) -> list[dict]:
+        return ChildSerializer(incident.children.all(), many=True, context=self.context).data
+
+    def get_has_offline_document(self, incident) -> bool:
+        return bool(incident.offline_document)
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "timeline"]
+
+    def get_timeline(self, incident) -> list[dict]:
+        return TimelineEventSerializer(self.context["timeline"], many=True).data
+
+
+class IncidentCreateSerializer(StrictSerializer):
+    """A draft notification (a local authority) or an offline one keyed by the secretariat."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    local_authority = LocalAuthorityField(required=False)
+    home_local_authority = LocalAuthorityField(required=False, allow_null=True)
+    placing_local_authority = LocalAuthorityField(required=False, allow_null=True)
+    incident_date = serializers.DateField()
+    la_aware_date = serializers.DateField()
+    reason = serializers.ChoiceField(choices=Incident._meta.get_field("reason").choices)
+    abuse_or_neglect = serializers.ChoiceField(
+        choices=Incident._meta.get_field("abuse_or_neglect").choices, required=False
+    )
+    looked_after_child_death = serializers.BooleanField(required=False)
+    case_outline = serializers.CharField(required=False, allow_blank=True)
+    children = ChildInputSerializer(many=True, required=False)
+    offline_method = serializers.ChoiceField(choices=OfflineMethod.choices, required=False)
+    offline_received_on = serializers.DateField(required=False)
+    offline_document = serializers.FileField(required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs["channel"] == Channel.OFFLINE:
+            missing = {
+                name: ["This field is required for an offline notification."]
+                for name in ("offline_method", "offline_received_on")
+                if name not in attrs
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        else:
+            extra = {
+                name: ["Only an offline notification has this field."]
+                for name in ("offline_method", "offline_received_on", "offline_document")
+                if name in attrs
+            }
+            if extra:
+                raise serializers.ValidationError(extra)
+        return attrs
+
+
+class IncidentUpdateSerializer(StrictSerializer):
+    home_local_authority = LocalAuthorityField(required=False, allow_null=True)
+    placing_local_authority = LocalAuthorityField(required=False, allow_null=True)
+    incident_date = serializers.DateField(required=False)
+    la_aware_date = serializers.DateField(required=False)
+    reason = serializers.ChoiceField(choices=Incident._meta.get_field("reason").choices, required=False)
+    abuse_or_neglect = serializers.ChoiceField(
+        choices=Incident._meta.get_field("abuse_or_neglect").choices, required=False
+    )
+    looked_after_child_death = serializers.BooleanField(required=False)
+    case_outline = serializers.CharField(required=False, allow_blank=True)
+    children = ChildInputSerializer(many=True, required=False)
+    offline_method = serializers.ChoiceField(choices=OfflineMethod.choices, required=False)
+    offline_received_on = serializers.DateField(required=False)
+
+
+class SubmitSerializer(StrictSerializer):
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawSerializer(StrictSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def case_fields(validated):
+    """Serializer field names to the model's: the API says local_authority, the model notifying_la."""
+    renames = {"home_local_authority": "home_la", "placing_local_authority": "placing_la"}
+    return {renames.get(name, name): value for name, value in validated.items()}
+
+
+def show_names(user):
+    return rules.can_see_child_names(user)

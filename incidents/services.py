@@ -1,0 +1,420 @@
+"""Writes to cases: start, key offline, change, submit, withdraw and confirm a notification.
+
+Each service checks who is acting (PermissionDenied: 403), locks the case and checks that its state
+allows the step (TransitionNotAllowed: 409), checks the input (ValidationError: 400), then changes the
+case, records a timeline event and recomputes the deadlines, all in one transaction. Pages, the API and
+Celery tasks all call these.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from deadlines.models import Deadline
+from deadlines.services import deadline_sync
+from deadlines.workingdays import WorkingCalendar
+
+from . import rules
+from .codes import Channel, OfflineMethod
+from .documents import OFFLINE_NOTIFICATION_TYPES, document_check
+from .models import Child, Incident, ReferenceSequence, TimelineEvent
+
+# Working Together to Safeguard Children: notify the Panel within 5 working days of becoming aware.
+NOTIFICATION_WORKING_DAYS = 5
+# The Panel's own request: confirm an offline notification within 5 working days of it being keyed.
+OFFLINE_CONFIRMATION_WORKING_DAYS = 5
+
+CASE_FIELDS = (
+    "home_la",
+    "placing_la",
+    "incident_date",
+    "la_aware_date",
+    "reason",
+    "abuse_or_neglect",
+    "looked_after_child_death",
+    "case_outline",
+)
+OFFLINE_FIELDS = ("offline_method", "offline_received_on")
+CHILD_FIELDS = tuple(f.name for f in Child._meta.get_fields() if f.concrete and f.name not in {"id", "incident"})
+
+
+def today():
+    """Today in England: every statutory date is a local date in Europe/London."""
+    return timezone.localdate()
+
+
+# References -----------------------------------------------------------------------------------------
+
+
+def reference_next(*, year):
+    """The next case reference for the year, such as CSPR-2025-00042.
+
+    The UPDATE takes the year's row lock until the transaction ends, so two cases created at once
+    queue for it and never get the same number. get_or_create copes with two transactions making the
+    year's row at the same moment (the loser re-reads it).
+    """
+    ReferenceSequence.objects.get_or_create(year=year)
+    ReferenceSequence.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    number = ReferenceSequence.objects.values_list("last_number", flat=True).get(year=year)
+    return f"CSPR-{year}-{number:05d}"
+
+
+# Checks ---------------------------------------------------------------------------------------------
+
+
+def _check_case_dates(*, incident_date, la_aware_date, on):
+    errors = {}
+    if incident_date and incident_date > on:
+        errors["incident_date"] = "The incident date cannot be in the future."
+    if la_aware_date and la_aware_date > on:
+        errors["la_aware_date"] = "The date the local authority became aware cannot be in the future."
+    if incident_date and la_aware_date and la_aware_date < incident_date:
+        errors["la_aware_date"] = "The local authority cannot have become aware before the incident."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_children(children, *, incident_date):
+    """One or more children with exactly one index child; ages and dates of birth that agree."""
+    errors = []
+    for number, child in enumerate(children, start=1):
+        born, age = child.get("date_of_birth"), child.get("age_years")
+        if born and incident_date and born > incident_date:
+            errors.append(f"Child {number}: the date of birth cannot be after the incident.")
+        elif born and incident_date and age is not None and age != _age_on(born, incident_date):
+            errors.append(f"Child {number}: the age does not match the date of birth at the incident date.")
+        if age is not None and not 0 <= age <= 17:
+            errors.append(f"Child {number}: a child's age is from 0 to 17.")
+    if errors:
+        raise ValidationError({"children": errors})
+    index_children = sum(bool(child.get("is_index")) for child in children)
+    if index_children > 1:
+        raise ValidationError({"children": "Only one child can be the index child."})
+    if len(children) > 1 and index_children == 0:
+        raise ValidationError(
+            {"children": "Mark the index child: the child with the most obvious serious harm, or the eldest."}
+        )
+
+
+def _age_on(born, day):
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _with_derived_age(child, *, incident_date):
+    if child.get("date_of_birth") and child.get("age_years") is None and incident_date:
+        return {**child, "age_years": _age_on(child["date_of_birth"], incident_date)}
+    return child
+
+
+def _lock(incident):
+    """Re-read the case under a row lock, so two people acting at once act one after the other."""
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _check_transition(incident, transition_method, *, by, permitted, done):
+    if not permitted(incident, by):
+        raise PermissionDenied("Your role does not allow this.")
+    if not can_proceed(transition_method):
+        raise TransitionNotAllowed(f"This case is {incident.get_status_display().lower()}: it cannot be {done}.")
+
+
+# Timeline and deadlines -----------------------------------------------------------------------------
+
+
+def _record(incident, kind, *, by, summary="", details=None):
+    return TimelineEvent.objects.create(
+        incident=incident,
+        kind=kind,
+        actor=by,
+        summary=summary or TimelineEvent.Kind(kind).label,
+        details=details or {},
+    )
+
+
+def incident_deadlines_refresh(*, incident, calendar=None):
+    """Make the notification's deadlines say what the case's dates say (they are never counted down)."""
+    calendar = calendar or WorkingCalendar.from_database()
+    cancelled_on = incident.withdrawn_on if incident.status == Incident.Status.WITHDRAWN else None
+    if incident.status != Incident.Status.NOT_NOTIFIED:
+        deadline_sync(
+            incident=incident,
+            kind=Deadline.Kind.NOTIFICATION,
+            responsible=incident.notifying_la,
+            starts_on=incident.la_aware_date,
+            due_on=calendar.add_working_days(incident.la_aware_date, NOTIFICATION_WORKING_DAYS),
+            met_on=incident.notified_on,
+            cancelled_on=cancelled_on,
+        )
+    if incident.channel == Channel.OFFLINE:
+        deadline_sync(
+            incident=incident,
+            kind=Deadline.Kind.OFFLINE_CONFIRMATION,
+            responsible=incident.notifying_la,
+            starts_on=incident.offline_keyed_on,
+            due_on=calendar.add_working_days(incident.offline_keyed_on, OFFLINE_CONFIRMATION_WORKING_DAYS),
+            met_on=incident.offline_confirmed_on,
+            cancelled_on=cancelled_on,
+        )
+
+
+def notification_due_on(*, la_aware_date, calendar=None):
+    calendar = calendar or WorkingCalendar.from_database()
+    return calendar.add_working_days(la_aware_date, NOTIFICATION_WORKING_DAYS)
+
+
+# Starting a case ------------------------------------------------------------------------------------
+
+
+def _create(*, by, notifying_la, fields, children, channel):
+    on = today()
+    _check_case_dates(incident_date=fields.get("incident_date"), la_aware_date=fields.get("la_aware_date"), on=on)
+    children = [_with_derived_age(child, incident_date=fields.get("incident_date")) for child in children]
+    _check_children(children, incident_date=fields.get("incident_date"))
+    if len(children) == 1:
+        children = [{**children[0], "is_index": True}]
+
+    incident = Incident(notifying_la=notifying_la, channel=channel, created_by=by, **fields)
+    incident.reference = reference_next(year=on.year)
+    incident._history_user = by
+    incident.save()
+    for child in children:
+        _child_save(Child(incident=incident), child, by=by)
+    return incident
+
+
+def _child_save(child, values, *, by):
+    for name, value in values.items():
+        setattr(child, name, value)
+    child._history_user = by
+    child.save()
+    return child
+
+
+@transaction.atomic
+def incident_create(*, by, notifying_la, children=(), **fields):
+    """A local authority starts a draft notification."""
+    if not rules.can_start_notification(by, notifying_la):
+        raise PermissionDenied("You can start a notification only for your own local authority.")
+    _check_fields(fields, allowed=CASE_FIELDS)
+    incident = _create(by=by, notifying_la=notifying_la, fields=fields, children=list(children), channel=Channel.ONLINE)
+    _record(incident, TimelineEvent.Kind.CREATED, by=by)
+    incident_deadlines_refresh(incident=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_key_offline(
+    *, by, notifying_la, offline_method, offline_received_on, offline_document=None, children=(), **fields
+):
+    """The secretariat keys a notification that reached the Panel by email, phone or post.
+
+    It counts as notified on the day it arrived, stays `offline` in every statistic, and the local
+    authority is asked to confirm it in the service within 5 working days.
+    """
+    if not rules.can_key_offline(by):
+        raise PermissionDenied("Only the Panel secretariat keys offline notifications.")
+    _check_fields(fields, allowed=CASE_FIELDS)
+    on = today()
+    errors = {}
+    if offline_method not in OfflineMethod.values:
+        errors["offline_method"] = "Say how the notification arrived: email, phone or post."
+    if offline_received_on is None:
+        errors["offline_received_on"] = "Enter the date the notification was received."
+    elif offline_received_on > on:
+        errors["offline_received_on"] = "The date received cannot be in the future."
+    elif fields.get("la_aware_date") and offline_received_on < fields["la_aware_date"]:
+        errors["offline_received_on"] = "The notification cannot have arrived before the authority became aware."
+    if offline_document is None and offline_method in (OfflineMethod.EMAIL, OfflineMethod.POST):
+        errors["offline_document"] = "Attach the original email or letter."
+    if errors:
+        raise ValidationError(errors)
+    if offline_document is not None:
+        document_check(field="offline_document", upload=offline_document, allowed_types=OFFLINE_NOTIFICATION_TYPES)
+
+    fields = {**fields, "offline_method": offline_method, "offline_received_on": offline_received_on}
+    incident = _create(
+        by=by, notifying_la=notifying_la, fields=fields, children=list(children), channel=Channel.OFFLINE
+    )
+    if offline_document is not None:
+        incident.offline_document.save(offline_document.name, offline_document, save=False)
+    incident.key_offline(received_on=offline_received_on, keyed_on=on)
+    incident._history_user = by
+    incident.save()
+    _record(
+        incident,
+        TimelineEvent.Kind.KEYED_OFFLINE,
+        by=by,
+        details={"offline_method": offline_method, "offline_received_on": offline_received_on.isoformat()},
+    )
+    incident_deadlines_refresh(incident=incident)
+    return incident
+
+
+def _check_fields(fields, *, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+
+
+# Changing a case ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_update(*, incident, by, children=None, **fields):
+    """Change a case's details. Every change is kept in its history; a reason change is on the timeline.
+
+    `children` lists changes: an item with an `id` changes that child, one without adds a child.
+    """
+    incident = _lock(incident)
+    if not rules.can_edit(incident, by):
+        raise PermissionDenied("Your role does not allow changing this case.")
+    if incident.status == Incident.Status.WITHDRAWN:
+        raise TransitionNotAllowed("A withdrawn notification cannot be changed.")
+    allowed = CASE_FIELDS + (OFFLINE_FIELDS if incident.channel == Channel.OFFLINE else ())
+    _check_fields(fields, allowed=allowed)
+
+    changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
+    merged = {name: changed.get(name, getattr(incident, name)) for name in ("incident_date", "la_aware_date")}
+    _check_case_dates(**merged, on=today())
+    if "offline_received_on" in changed:
+        if changed["offline_received_on"] is None or changed["offline_received_on"] > today():
+            raise ValidationError({"offline_received_on": "Enter a date received that is not in the future."})
+        incident.notified_on = changed["offline_received_on"]
+
+    if changed:
+        before = {name: getattr(incident, name) for name in changed}
+        for name, value in changed.items():
+            setattr(incident, name, value)
+        incident._history_user = by
+        incident.save()
+        if "reason" in changed:
+            _record(
+                incident,
+                TimelineEvent.Kind.REASON_CHANGED,
+                by=by,
+                summary=f"Reason changed from {before['reason']} to {changed['reason']}",
+                details={"field": "reason", "from": before["reason"], "to": changed["reason"]},
+            )
+        others = sorted(set(changed) - {"reason"})
+        if others:
+            _record(incident, TimelineEvent.Kind.UPDATED, by=by, details={"fields": others})
+
+    if children:
+        _children_update(incident, children, by=by)
+    incident_deadlines_refresh(incident=incident)
+    return incident
+
+
+def _children_update(incident, changes, *, by):
+    existing = {child.pk: child for child in incident.children.all()}
+    unknown = [item["id"] for item in changes if item.get("id") and item["id"] not in existing]
+    if unknown:
+        raise ValidationError({"children": f"No child {', '.join(map(str, unknown))} on this case."})
+
+    # The rule is checked on the children as they will be after the change.
+    after = {pk: {name: getattr(child, name) for name in CHILD_FIELDS} for pk, child in existing.items()}
+    new = []
+    for item in changes:
+        values = {k: v for k, v in item.items() if k != "id"}
+        if item.get("id"):
+            after[item["id"]].update(values)
+        else:
+            new.append(values)
+    everyone = [_with_derived_age(c, incident_date=incident.incident_date) for c in [*after.values(), *new]]
+    _check_children(everyone, incident_date=incident.incident_date)
+
+    # A new index child takes over: clear the old one first (one index per incident is a constraint).
+    if any(item.get("is_index") for item in changes):
+        for child in existing.values():
+            if child.is_index and not after[child.pk].get("is_index"):
+                _child_save(child, {"is_index": False}, by=by)
+    changed_fields = {}
+    for item in changes:
+        values = {k: v for k, v in item.items() if k != "id"}
+        values = (
+            _with_derived_age(values, incident_date=incident.incident_date) if "date_of_birth" in values else values
+        )
+        if item.get("id"):
+            child = existing[item["id"]]
+            differs = {k: v for k, v in values.items() if getattr(child, k) != v}
+            if differs:
+                _child_save(child, differs, by=by)
+                changed_fields[str(child.pk)] = sorted(differs)
+        else:
+            is_only_child = not existing and len(new) == 1
+            child = _child_save(
+                Child(incident=incident), {**values, "is_index": values.get("is_index") or is_only_child}, by=by
+            )
+            changed_fields[str(child.pk)] = ["added"]
+    if changed_fields:
+        # Field names only: a child's name never goes into the timeline.
+        _record(incident, TimelineEvent.Kind.CHILDREN_CHANGED, by=by, details={"children": changed_fields})
+
+
+# Transitions ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_submit(*, incident, by, late_reason=""):
+    """The local authority submits its notification to the Panel; it is notified today.
+
+    Working Together: within 5 working days of becoming aware. A later notification needs a reason.
+    """
+    incident = _lock(incident)
+    _check_transition(incident, incident.submit, by=by, permitted=rules.can_submit, done="submitted")
+    on = today()
+    due = notification_due_on(la_aware_date=incident.la_aware_date)
+    late_reason = (late_reason or "").strip()
+    if on > due and not (late_reason or incident.late_reason):
+        raise ValidationError(
+            {"late_reason": f"The notification was due by {due:%-d %B %Y}. Say why it is being made late."}
+        )
+    if not incident.children.exists():
+        raise ValidationError({"children": "Add at least one child before submitting. Names are optional."})
+    incident.submit(on=on, late_reason=late_reason)
+    incident._history_user = by
+    incident.save()
+    _record(incident, TimelineEvent.Kind.SUBMITTED, by=by, details={"notified_on": on.isoformat(), "late": on > due})
+    incident_deadlines_refresh(incident=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_withdraw(*, incident, by, reason):
+    """Withdraw a notification that turned out not to meet the criteria. It is never deleted."""
+    incident = _lock(incident)
+    _check_transition(incident, incident.withdraw, by=by, permitted=rules.can_withdraw, done="withdrawn")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the notification is being withdrawn."})
+    on = today()
+    incident.withdraw(on=on, reason=reason)
+    incident._history_user = by
+    incident.save()
+    _record(incident, TimelineEvent.Kind.WITHDRAWN, by=by, details={"withdrawn_on": on.isoformat()})
+    incident_deadlines_refresh(incident=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_confirm(*, incident, by, late_reason=""):
+    """The local authority confirms a notification the Panel keyed; it stays an offline notification."""
+    incident = _lock(incident)
+    _check_transition(
+        incident, incident.confirm, by=by, permitted=rules.can_confirm, done="confirmed as an offline notification"
+    )
+    late_reason = (late_reason or "").strip()
+    due = notification_due_on(la_aware_date=incident.la_aware_date)
+    if incident.notified_on > due and not (late_reason or incident.late_reason):
+        raise ValidationError(
+            {"late_reason": f"The notification reached the Panel after {due:%-d %B %Y}. Say why it was late."}
+        )
+    on = today()
+    incident.confirm(on=on, by=by, late_reason=late_reason)
+    incident._history_user = by
+    incident.save()
+    _record(incident, TimelineEvent.Kind.CONFIRMED, by=by, details={"confirmed_on": on.isoformat()})
+    incident_deadlines_refresh(incident=incident)
+    return incident
