@@ -17,7 +17,8 @@ def incident_list(*, user):
     analysts see none (they see statistics).
     """
     qs = Incident.objects.select_related("notifying_la", "home_la", "placing_la").prefetch_related(
-        "children", Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "kind"))
+        "children",
+        Prefetch("deadlines", queryset=Deadline.objects.select_related("responsible").order_by("due_on", "kind")),
     )
     if user.is_superuser:
         return qs

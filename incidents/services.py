@@ -315,6 +315,10 @@ def _children_update(incident, changes, *, by):
 
     # The rule is checked on the children as they will be after the change.
     after = {pk: {name: getattr(child, name) for name in CHILD_FIELDS} for pk, child in existing.items()}
+    if any(item.get("is_index") for item in changes):
+        # A child newly marked as the index child takes over from the one before.
+        for values in after.values():
+            values["is_index"] = False
     new = []
     for item in changes:
         values = {k: v for k, v in item.items() if k != "id"}
@@ -325,7 +329,7 @@ def _children_update(incident, changes, *, by):
     everyone = [_with_derived_age(c, incident_date=incident.incident_date) for c in [*after.values(), *new]]
     _check_children(everyone, incident_date=incident.incident_date)
 
-    # A new index child takes over: clear the old one first (one index per incident is a constraint).
+    # Clear the old index child first: one index child per incident is a database constraint.
     if any(item.get("is_index") for item in changes):
         for child in existing.values():
             if child.is_index and not after[child.pk].get("is_index"):

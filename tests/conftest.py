@@ -1,11 +1,24 @@
 """Shared fixtures: a few named people in named organisations, and API clients for them."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
+from incidents.services import incident_create
 from organisations.models import Role
 
 from .factories import LocalAuthorityFactory, MembershipFactory, PanelFactory, UserFactory
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production hashing is slow on purpose; the tests check who may do what, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +51,43 @@ def leeds_notifier(leeds):
 
 
 @pytest.fixture
-def secretariat(panel):
-    user = UserFactory(email="secretariat@panel.example.org")
-    MembershipFactory(user=user, organisation=panel, role=Role.PANEL_SECRETARIAT)
+def bradford_notifier(bradford):
+    return MembershipFactory(user=UserFactory(email="notifier@bradford.example.org"), organisation=bradford).user
+
+
+@pytest.fixture
+def leeds_lead(leeds):
+    user = UserFactory(email="lead@leeds-partnership.example.org")
+    MembershipFactory(user=user, organisation=leeds.partnership, role=Role.PARTNERSHIP_LEAD)
     return user
+
+
+@pytest.fixture
+def bradford_lead(bradford):
+    user = UserFactory(email="lead@bradford-partnership.example.org")
+    MembershipFactory(user=user, organisation=bradford.partnership, role=Role.PARTNERSHIP_LEAD)
+    return user
+
+
+def _panel_person(panel, email, role):
+    user = UserFactory(email=email)
+    MembershipFactory(user=user, organisation=panel, role=role)
+    return user
+
+
+@pytest.fixture
+def secretariat(panel):
+    return _panel_person(panel, "secretariat@panel.example.org", Role.PANEL_SECRETARIAT)
+
+
+@pytest.fixture
+def panel_member(panel):
+    return _panel_person(panel, "member@panel.example.org", Role.PANEL_MEMBER)
+
+
+@pytest.fixture
+def analyst(panel):
+    return _panel_person(panel, "analyst@panel.example.org", Role.ANALYST)
 
 
 @pytest.fixture
@@ -59,3 +105,32 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def london_time():
+    """Travel to a moment in England: time_machine.travel at midday London time on the given date."""
+
+    def travel(day):
+        moment = datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(12), tzinfo=LONDON)
+        return time_machine.travel(moment, tick=False)
+
+    return travel
+
+
+def case_values(**overrides):
+    """A valid draft notification's details, as the services take them."""
+    values = {
+        "incident_date": datetime.date(2022, 9, 10),
+        "la_aware_date": datetime.date(2022, 9, 12),
+        "reason": "serious_harm",
+        "children": [{"age_years": 3, "sex": "female", "ethnicity": "white_british"}],
+    }
+    return {**values, **overrides}
+
+
+@pytest.fixture
+def draft(leeds_notifier, leeds, london_time):
+    """A Leeds draft: the incident on Saturday 10 September 2022, known on Monday the 12th."""
+    with london_time("2022-09-13"):
+        return incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
