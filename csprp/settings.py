@@ -216,6 +216,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per code list of the data standard, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "incidents.codes.Reason",
+        "TriStateEnum": "incidents.codes.TriState",
+        "HistoryEnum": "incidents.codes.History",
+        "IncidentStatusEnum": "incidents.models.Incident.Status",
+        "DeadlineKindEnum": "deadlines.models.Deadline.Kind",
+        "DeadlineStatusEnum": "deadlines.models.Deadline.Status",
+        "OrganisationKindEnum": "organisations.models.Organisation.Kind",
+    },
 }
 
 # Security ------------------------------------------------------------------------------------------

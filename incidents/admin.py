@@ -32,6 +32,9 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
 
 class ChildInline(ReadOnlyInline):
     model = Child
@@ -50,8 +53,18 @@ class TimelineInline(ReadOnlyInline):
     show_change_link = False
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: SIMPLE_HISTORY_REVERT_DISABLED only hides the button, so a
+    posted historical version is refused here."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is read-only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Incident)
-class IncidentAdmin(FSMAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
     """Cases change only through the services, so that every change has its timeline event and deadlines."""
 
     fsm_fields = ["status"]
@@ -92,7 +105,7 @@ class IncidentAdmin(FSMAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Child)
-class ChildAdmin(SimpleHistoryAdmin):
+class ChildAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "incident", "is_index", "age_years", "sex"]
     list_select_related = ["incident"]
     search_fields = ["incident__reference"]

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from incidents.models import Incident
 from organisations.demo import DEMO_PEOPLE
 from organisations.models import User
 
@@ -54,6 +55,9 @@ def test_seed_demo_makes_one_person_per_role_with_working_passwords(client, caps
         "panel_member",
         "analyst",
     }
+    assert set(Incident.objects.values_list("status", flat=True)) == {"draft", "notified", "withdrawn"}
+    assert Incident.objects.filter(channel="offline").count() == 1
+    assert Incident.objects.count() == 5  # the second run made no more
 
 
 def test_seed_demo_refuses_to_run_without_debug(settings):

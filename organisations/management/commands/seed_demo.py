@@ -1,13 +1,14 @@
-"""Seed demonstration people (and, as the service grows, cases) for local use and reviews."""
+"""Seed demonstration people and cases for local use and reviews."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from incidents.demo import demo_cases_seed
 from organisations.demo import demo_people_seed, demo_reference_data_present
 
 
 class Command(BaseCommand):
-    help = "Create demo people, one for each role, and print their logins. Safe to run again."
+    help = "Create demo people, one for each role, and cases in every state; print the logins. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         if not demo_reference_data_present():
             raise CommandError("Load the reference data first: manage.py load_reference_data")
         logins = demo_people_seed()
+        cases = demo_cases_seed()
+        if cases:
+            self.stdout.write(f"Created {cases} demo cases in Leeds")
         self.stdout.write("Demo logins (passwords are new on every run):")
         width = max(len(login.email) for login in logins)
         for login in logins:
