@@ -126,3 +126,81 @@ def age_group(age_years):
     if age_years <= 15:
         return AgeGroup.AGE_11_TO_15
     return AgeGroup.AGE_16_TO_17
+
+
+class LcsprDecision(models.TextChoices):
+    REQUIRED = "required", "A local review is required"
+    NOT_REQUIRED = "not_required", "A local review is not required"
+
+
+class PanelPosition(models.TextChoices):
+    AGREE = "agree", "The Panel agrees"
+    DISAGREE = "disagree", "The Panel disagrees"
+
+
+DEATH_CAUSES = {
+    "accident_injury": "Accident or injury",
+    "homicide_intrafamilial": "Homicide: intrafamilial",
+    "homicide_extrafamilial": "Homicide: extrafamilial",
+    "overt_homicide_primary_caregiver": "Overt homicide by a primary caregiver",
+    "covert_homicide_primary_caregiver": "Covert homicide by a primary caregiver",
+    "death_following_self_harm": "Death following self-harm",
+    "extreme_neglect": "Extreme neglect",
+    "fabricated_induced_illness": "Fabricated or induced illness",
+    "fatal_assault_intrafamilial": "Fatal assault: intrafamilial",
+    "fatal_assault_extrafamilial": "Fatal assault: extrafamilial",
+    "medical": "Medical",
+    "risk_taking": "Risk-taking",
+    "severe_persistent_cruelty": "Severe and persistent cruelty",
+    "suicide": "Suicide",
+    "unclear": "Unclear",
+    "sudi_sudc": "Unexplained sudden death in infancy or childhood",
+}
+SERIOUS_HARM_CAUSES = {
+    "accident_injury": "Accident or injury",
+    "attempted_suicide": "Attempted suicide",
+    "child_criminal_exploitation": "Child criminal exploitation",
+    "csa_intrafamilial": "Child sexual abuse: intrafamilial",
+    "csa_extrafamilial": "Child sexual abuse: extrafamilial",
+    "child_sexual_exploitation": "Child sexual exploitation",
+    "emotional_abuse": "Emotional abuse",
+    "fabricated_induced_illness": "Fabricated or induced illness",
+    "medical": "Medical",
+    "non_fatal_assault_extrafamilial": "Non-fatal assault: extrafamilial",
+    "non_fatal_assault_intrafamilial": "Non-fatal assault: intrafamilial",
+    "non_fatal_neglect": "Non-fatal neglect",
+    "other_non_fatal": "Other non-fatal",
+    "risk_taking": "Risk-taking",
+    "self_harm": "Self-harm",
+    "severe_persistent_cruelty": "Severe and persistent cruelty",
+    "unclear": "Unclear",
+}
+# The likely cause's list depends on the reason at review; "other" uses the serious harm list.
+CAUSES_BY_REASON = {
+    Reason.DEATH: DEATH_CAUSES,
+    Reason.SERIOUS_HARM: SERIOUS_HARM_CAUSES,
+    Reason.OTHER: SERIOUS_HARM_CAUSES,
+}
+ALL_CAUSES = {**SERIOUS_HARM_CAUSES, **DEATH_CAUSES}
+
+
+class PracticeTheme(models.TextChoices):
+    LEADERSHIP_CULTURE = "leadership_culture", "Leadership and culture supporting critical thinking and challenge"
+    RACE_ETHNICITY_CULTURE = "race_ethnicity_culture", "Racial, ethnic and cultural identity"
+    WHOLE_FAMILY = "whole_family", "Whole-family approach to risk"
+    BABIES = "babies", "Vulnerability of babies"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse across services"
+    RISKS_OUTSIDE_FAMILY = "risks_outside_family", "Risks outside the family"
+
+
+class QualityTheme(models.TextChoices):
+    COMMENDED = "commended", "Commended"
+    CHRONOLOGY_TOO_DETAILED = "chronology_too_detailed", "Chronology too detailed"
+    CHRONOLOGY_BY_AGENCY = "chronology_by_agency", "Chronology set out agency by agency"
+    INSUFFICIENT_ANALYSIS_OF_WHY = "insufficient_analysis_of_why", "Insufficient analysis of why things happened"
+    LACKS_CLARITY = "lacks_clarity", "Lacks clarity"
+    LINES_OF_ENQUIRY_UNCLEAR = "lines_of_enquiry_unclear", "Lines of enquiry unclear"
+    CHILD_CONTEXT_MISSING = "child_context_missing", "The child's context is missing"
+    RACE_CULTURE_NOT_CONSIDERED = "race_culture_not_considered", "Race and culture not considered"
+    SINGLE_INCIDENT_FOCUS = "single_incident_focus", "Focus on a single incident"
+    ETHNICITY_IMPACT_NOT_CONSIDERED = "ethnicity_impact_not_considered", "Impact of ethnicity not considered"
