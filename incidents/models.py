@@ -78,7 +78,8 @@ class Incident(FSMModelMixin, models.Model):
     )
 
     incident_date = models.DateField()
-    la_aware_date = models.DateField("date the local authority became aware")
+    # Unknown only on a case opened from a rapid review nobody notified; the authority gives it on submitting.
+    la_aware_date = models.DateField("date the local authority became aware", null=True, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     # Kept apart from `reason`, which may change later (a harmed child may die).
     reason_at_notification = models.CharField(max_length=20, choices=Reason.choices, blank=True)
@@ -90,6 +91,9 @@ class Incident(FSMModelMixin, models.Model):
 
     notified_on = models.DateField(null=True, blank=True)
     late_reason = models.TextField(blank=True)
+    # Set once, when the notification is made after the rapid review was sent: retrospective for good.
+    retrospective = models.BooleanField(default=False)
+    retrospective_requested_on = models.DateField(null=True, blank=True)
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
 
@@ -133,8 +137,9 @@ class Incident(FSMModelMixin, models.Model):
         permission=rules.can_submit,
         custom={"label": "Submit notification", "admin": True},
     )
-    def submit(self, *, on, late_reason=""):
+    def submit(self, *, on, late_reason="", rapid_review_sent_on=None):
         self.notified_on = on
+        self.retrospective = bool(rapid_review_sent_on and on > rapid_review_sent_on)
         self.reason_at_notification = self.reason
         if late_reason:
             self.late_reason = late_reason
@@ -163,6 +168,11 @@ class Incident(FSMModelMixin, models.Model):
         self.offline_confirmed_by = by
         if late_reason:
             self.late_reason = late_reason
+
+    @transition(field=status, source=Status.DRAFT, target=Status.NOT_NOTIFIED, custom={"admin": False})
+    def open_unnotified(self, *, requested_on):
+        """A rapid review arrived for an incident nobody notified: the authority is asked to notify it."""
+        self.retrospective_requested_on = requested_on
 
     @transition(field=status, source=Status.DRAFT, target=Status.NOTIFIED, custom={"admin": False})
     def key_offline(self, *, received_on, keyed_on):
@@ -195,8 +205,7 @@ class Incident(FSMModelMixin, models.Model):
     @property
     def is_retrospective(self):
         """A notification is retrospective when its date is later than the rapid review's."""
-        rapid_review_on = getattr(self, "rapid_review_sent_on", None)
-        return bool(self.notified_on and rapid_review_on and self.notified_on > rapid_review_on)
+        return self.retrospective
 
     @property
     def index_child(self):
@@ -260,6 +269,22 @@ class TimelineEvent(models.Model):
         UPDATED = "updated", "Details changed"
         REASON_CHANGED = "reason_changed", "Reason changed"
         CHILDREN_CHANGED = "children_changed", "Children's details changed"
+        RETROSPECTIVE_REQUESTED = "retrospective_requested", "Retrospective notification requested"
+        RAPID_REVIEW_SENT = "rapid_review_sent", "Rapid review received"
+        RAPID_REVIEW_RETURNED = "rapid_review_returned", "Rapid review returned for more information"
+        NO_RAPID_REVIEW_PROPOSED = "no_rapid_review_proposed", "Partnership says no rapid review is needed"
+        NO_RAPID_REVIEW_ACCEPTED = "no_rapid_review_accepted", "Panel accepts no rapid review is needed"
+        NO_RAPID_REVIEW_DECLINED = "no_rapid_review_declined", "Panel asks for a rapid review after all"
+        LCSPR_OPENED = "lcspr_opened", "Local review started"
+        LCSPR_CHANGED = "lcspr_changed", "Local review details changed"
+        LCSPR_PAUSED = "lcspr_paused", "Local review paused"
+        LCSPR_RESUMED = "lcspr_resumed", "Local review resumed"
+        FINAL_REPORT_RECEIVED = "final_report_received", "Final report received"
+        LCSPR_PUBLISHED = "lcspr_published", "Local review published"
+        LCSPR_NOT_PUBLISHED = "lcspr_not_published", "Local review not published"
+        MILESTONE = "milestone", "Local review milestone"
+        RECOMMENDATION_ADDED = "recommendation_added", "Recommendation added"
+        RECOMMENDATION_CHANGED = "recommendation_changed", "Recommendation changed"
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -6,14 +6,14 @@ case, records a timeline event and recomputes the deadlines, all in one transact
 Celery tasks all call these.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from deadlines.models import Deadline
-from deadlines.services import deadline_sync
+from deadlines.services import deadline_sync, deadlines_cancel_open
 from deadlines.workingdays import WorkingCalendar
 
 from . import rules
@@ -23,8 +23,12 @@ from .models import Child, Incident, ReferenceSequence, TimelineEvent
 
 # Working Together to Safeguard Children: notify the Panel within 5 working days of becoming aware.
 NOTIFICATION_WORKING_DAYS = 5
-# The Panel's own request: confirm an offline notification within 5 working days of it being keyed.
+# The Panel's own requests: confirm an offline notification, or make a retrospective one, within 5
+# working days of being asked.
 OFFLINE_CONFIRMATION_WORKING_DAYS = 5
+RETROSPECTIVE_WORKING_DAYS = 5
+# Working Together: the partnership sends its rapid review within 15 working days of the notification.
+RAPID_REVIEW_WORKING_DAYS = 15
 
 CASE_FIELDS = (
     "home_la",
@@ -64,7 +68,7 @@ def reference_next(*, year):
 # Checks ---------------------------------------------------------------------------------------------
 
 
-def _check_case_dates(*, incident_date, la_aware_date, on):
+def check_case_dates(*, incident_date, la_aware_date, on):
     errors = {}
     if incident_date and incident_date > on:
         errors["incident_date"] = "The incident date cannot be in the future."
@@ -108,22 +112,24 @@ def _with_derived_age(child, *, incident_date):
     return child
 
 
-def _lock(incident):
+def incident_lock(incident):
     """Re-read the case under a row lock, so two people acting at once act one after the other."""
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
-def _check_transition(incident, transition_method, *, by, permitted, done):
-    if not permitted(incident, by):
+def transition_check(record, transition_method, *, by, permitted, done):
+    """403 if the person may not, 409 if the record's state does not allow it (in that order)."""
+    if not permitted(record, by):
         raise PermissionDenied("Your role does not allow this.")
     if not can_proceed(transition_method):
-        raise TransitionNotAllowed(f"This case is {incident.get_status_display().lower()}: it cannot be {done}.")
+        raise TransitionNotAllowed(f"This is {record.get_status_display().lower()}: it cannot be {done}.")
 
 
 # Timeline and deadlines -----------------------------------------------------------------------------
 
 
-def _record(incident, kind, *, by, summary="", details=None):
+def timeline_record(incident, kind, *, by, summary="", details=None):
+    """Add an event to the case's timeline: who did what, when. Details hold codes and dates, never names."""
     return TimelineEvent.objects.create(
         incident=incident,
         kind=kind,
@@ -134,14 +140,22 @@ def _record(incident, kind, *, by, summary="", details=None):
 
 
 def incident_deadlines_refresh(*, incident, calendar=None):
-    """Make the notification's deadlines say what the case's dates say (they are never counted down)."""
+    """Make the notification stage's deadlines say what the case's dates say (never counted down).
+
+    notification: aware + 5 working days, met on the notification date.
+    offline_confirmation: keyed + 5 working days, met when the authority confirms.
+    retrospective_notification: the Panel's request + 5 working days, met on the notification date.
+    rapid_review: notification date + 15 working days, met when the first version reaches the Panel,
+    cancelled if the Panel accepts that none is needed. Not set for a retrospective notification.
+    """
     calendar = calendar or WorkingCalendar.from_database()
     cancelled_on = incident.withdrawn_on if incident.status == Incident.Status.WITHDRAWN else None
-    if incident.status != Incident.Status.NOT_NOTIFIED:
+    la = incident.notifying_la
+    if incident.la_aware_date:
         deadline_sync(
             incident=incident,
             kind=Deadline.Kind.NOTIFICATION,
-            responsible=incident.notifying_la,
+            responsible=la,
             starts_on=incident.la_aware_date,
             due_on=calendar.add_working_days(incident.la_aware_date, NOTIFICATION_WORKING_DAYS),
             met_on=incident.notified_on,
@@ -151,12 +165,43 @@ def incident_deadlines_refresh(*, incident, calendar=None):
         deadline_sync(
             incident=incident,
             kind=Deadline.Kind.OFFLINE_CONFIRMATION,
-            responsible=incident.notifying_la,
+            responsible=la,
             starts_on=incident.offline_keyed_on,
             due_on=calendar.add_working_days(incident.offline_keyed_on, OFFLINE_CONFIRMATION_WORKING_DAYS),
             met_on=incident.offline_confirmed_on,
             cancelled_on=cancelled_on,
         )
+    if incident.retrospective_requested_on:
+        deadline_sync(
+            incident=incident,
+            kind=Deadline.Kind.RETROSPECTIVE_NOTIFICATION,
+            responsible=la,
+            starts_on=incident.retrospective_requested_on,
+            due_on=calendar.add_working_days(incident.retrospective_requested_on, RETROSPECTIVE_WORKING_DAYS),
+            met_on=incident.notified_on,
+            cancelled_on=cancelled_on,
+        )
+    review = rapid_review_of(incident)
+    if incident.notified_on and not incident.retrospective and la.partnership_id:
+        sent_on = review.first_sent_on if review else None
+        accepted_on = review.not_needed_accepted_on if review else None
+        deadline_sync(
+            incident=incident,
+            kind=Deadline.Kind.RAPID_REVIEW,
+            responsible=la.partnership,
+            starts_on=incident.notified_on,
+            due_on=calendar.add_working_days(incident.notified_on, RAPID_REVIEW_WORKING_DAYS),
+            met_on=sent_on,
+            cancelled_on=cancelled_on or (None if sent_on else accepted_on),
+        )
+
+
+def rapid_review_of(incident):
+    """The case's rapid review, if the partnership has done anything about one yet."""
+    try:
+        return incident.rapid_review
+    except ObjectDoesNotExist:
+        return None
 
 
 def notification_due_on(*, la_aware_date, calendar=None):
@@ -167,9 +212,10 @@ def notification_due_on(*, la_aware_date, calendar=None):
 # Starting a case ------------------------------------------------------------------------------------
 
 
-def _create(*, by, notifying_la, fields, children, channel):
+def incident_start(*, by, notifying_la, fields, children, channel):
+    """Make the case and its children (as a draft); the caller checks who may and moves it on."""
     on = today()
-    _check_case_dates(incident_date=fields.get("incident_date"), la_aware_date=fields.get("la_aware_date"), on=on)
+    check_case_dates(incident_date=fields.get("incident_date"), la_aware_date=fields.get("la_aware_date"), on=on)
     children = [_with_derived_age(child, incident_date=fields.get("incident_date")) for child in children]
     _check_children(children, incident_date=fields.get("incident_date"))
     if len(children) == 1:
@@ -198,8 +244,12 @@ def incident_create(*, by, notifying_la, children=(), **fields):
     if not rules.can_start_notification(by, notifying_la):
         raise PermissionDenied("You can start a notification only for your own local authority.")
     _check_fields(fields, allowed=CASE_FIELDS)
-    incident = _create(by=by, notifying_la=notifying_la, fields=fields, children=list(children), channel=Channel.ONLINE)
-    _record(incident, TimelineEvent.Kind.CREATED, by=by)
+    if not fields.get("la_aware_date"):
+        raise ValidationError({"la_aware_date": "Enter the date the local authority became aware of the incident."})
+    incident = incident_start(
+        by=by, notifying_la=notifying_la, fields=fields, children=list(children), channel=Channel.ONLINE
+    )
+    timeline_record(incident, TimelineEvent.Kind.CREATED, by=by)
     incident_deadlines_refresh(incident=incident)
     return incident
 
@@ -234,7 +284,7 @@ def incident_key_offline(
         document_check(field="offline_document", upload=offline_document, allowed_types=OFFLINE_NOTIFICATION_TYPES)
 
     fields = {**fields, "offline_method": offline_method, "offline_received_on": offline_received_on}
-    incident = _create(
+    incident = incident_start(
         by=by, notifying_la=notifying_la, fields=fields, children=list(children), channel=Channel.OFFLINE
     )
     if offline_document is not None:
@@ -242,7 +292,7 @@ def incident_key_offline(
     incident.key_offline(received_on=offline_received_on, keyed_on=on)
     incident._history_user = by
     incident.save()
-    _record(
+    timeline_record(
         incident,
         TimelineEvent.Kind.KEYED_OFFLINE,
         by=by,
@@ -267,7 +317,7 @@ def incident_update(*, incident, by, children=None, **fields):
 
     `children` lists changes: an item with an `id` changes that child, one without adds a child.
     """
-    incident = _lock(incident)
+    incident = incident_lock(incident)
     if not rules.can_edit(incident, by):
         raise PermissionDenied("Your role does not allow changing this case.")
     if incident.status == Incident.Status.WITHDRAWN:
@@ -277,7 +327,7 @@ def incident_update(*, incident, by, children=None, **fields):
 
     changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
     merged = {name: changed.get(name, getattr(incident, name)) for name in ("incident_date", "la_aware_date")}
-    _check_case_dates(**merged, on=today())
+    check_case_dates(**merged, on=today())
     if "offline_received_on" in changed:
         if changed["offline_received_on"] is None or changed["offline_received_on"] > today():
             raise ValidationError({"offline_received_on": "Enter a date received that is not in the future."})
@@ -290,24 +340,34 @@ def incident_update(*, incident, by, children=None, **fields):
         incident._history_user = by
         incident.save()
         if "reason" in changed:
-            _record(
-                incident,
-                TimelineEvent.Kind.REASON_CHANGED,
-                by=by,
-                summary=f"Reason changed from {before['reason']} to {changed['reason']}",
-                details={"field": "reason", "from": before["reason"], "to": changed["reason"]},
-            )
+            _reason_changed(incident, by=by, old=before["reason"], new=changed["reason"])
         others = sorted(set(changed) - {"reason"})
         if others:
-            _record(incident, TimelineEvent.Kind.UPDATED, by=by, details={"fields": others})
+            timeline_record(incident, TimelineEvent.Kind.UPDATED, by=by, details={"fields": others})
 
     if children:
-        _children_update(incident, children, by=by)
+        incident_children_correct(incident=incident, changes=children, by=by)
     incident_deadlines_refresh(incident=incident)
     return incident
 
 
-def _children_update(incident, changes, *, by):
+def _reason_changed(incident, *, by, old, new, at=None):
+    details = {"field": "reason", "from": old, "to": new, **({"at": at} if at else {})}
+    summary = f"Reason changed from {old} to {new}" + (f" at {at}" if at else "")
+    timeline_record(incident, TimelineEvent.Kind.REASON_CHANGED, by=by, summary=summary, details=details)
+
+
+def incident_reason_change(*, incident, by, reason, at):
+    """The reason changes at a later stage (a harmed child died): kept in history and on the timeline."""
+    old = incident.reason
+    incident.reason = reason
+    incident._history_user = by
+    incident.save()
+    _reason_changed(incident, by=by, old=old, new=reason, at=at)
+
+
+def incident_children_correct(*, incident, changes, by):
+    """Change, or add, children of a case already locked by the caller; every change is kept in history."""
     existing = {child.pk: child for child in incident.children.all()}
     unknown = [item["id"] for item in changes if item.get("id") and item["id"] not in existing]
     if unknown:
@@ -354,7 +414,7 @@ def _children_update(incident, changes, *, by):
             changed_fields[str(child.pk)] = ["added"]
     if changed_fields:
         # Field names only: a child's name never goes into the timeline.
-        _record(incident, TimelineEvent.Kind.CHILDREN_CHANGED, by=by, details={"children": changed_fields})
+        timeline_record(incident, TimelineEvent.Kind.CHILDREN_CHANGED, by=by, details={"children": changed_fields})
 
 
 # Transitions ------------------------------------------------------------------------------------------
@@ -366,9 +426,11 @@ def incident_submit(*, incident, by, late_reason=""):
 
     Working Together: within 5 working days of becoming aware. A later notification needs a reason.
     """
-    incident = _lock(incident)
-    _check_transition(incident, incident.submit, by=by, permitted=rules.can_submit, done="submitted")
+    incident = incident_lock(incident)
+    transition_check(incident, incident.submit, by=by, permitted=rules.can_submit, done="submitted")
     on = today()
+    if incident.la_aware_date is None:
+        raise ValidationError({"la_aware_date": "Enter the date the local authority became aware of the incident."})
     due = notification_due_on(la_aware_date=incident.la_aware_date)
     late_reason = (late_reason or "").strip()
     if on > due and not (late_reason or incident.late_reason):
@@ -377,10 +439,12 @@ def incident_submit(*, incident, by, late_reason=""):
         )
     if not incident.children.exists():
         raise ValidationError({"children": "Add at least one child before submitting. Names are optional."})
-    incident.submit(on=on, late_reason=late_reason)
+    review = rapid_review_of(incident)
+    incident.submit(on=on, late_reason=late_reason, rapid_review_sent_on=review.first_sent_on if review else None)
     incident._history_user = by
     incident.save()
-    _record(incident, TimelineEvent.Kind.SUBMITTED, by=by, details={"notified_on": on.isoformat(), "late": on > due})
+    details = {"notified_on": on.isoformat(), "late": on > due, "retrospective": incident.retrospective}
+    timeline_record(incident, TimelineEvent.Kind.SUBMITTED, by=by, details=details)
     incident_deadlines_refresh(incident=incident)
     return incident
 
@@ -388,8 +452,8 @@ def incident_submit(*, incident, by, late_reason=""):
 @transaction.atomic
 def incident_withdraw(*, incident, by, reason):
     """Withdraw a notification that turned out not to meet the criteria. It is never deleted."""
-    incident = _lock(incident)
-    _check_transition(incident, incident.withdraw, by=by, permitted=rules.can_withdraw, done="withdrawn")
+    incident = incident_lock(incident)
+    transition_check(incident, incident.withdraw, by=by, permitted=rules.can_withdraw, done="withdrawn")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the notification is being withdrawn."})
@@ -397,16 +461,17 @@ def incident_withdraw(*, incident, by, reason):
     incident.withdraw(on=on, reason=reason)
     incident._history_user = by
     incident.save()
-    _record(incident, TimelineEvent.Kind.WITHDRAWN, by=by, details={"withdrawn_on": on.isoformat()})
-    incident_deadlines_refresh(incident=incident)
+    timeline_record(incident, TimelineEvent.Kind.WITHDRAWN, by=by, details={"withdrawn_on": on.isoformat()})
+    # Nothing more is needed of anyone: every open deadline of the case goes, whatever its stage.
+    deadlines_cancel_open(incident=incident, on=on)
     return incident
 
 
 @transaction.atomic
 def incident_confirm(*, incident, by, late_reason=""):
     """The local authority confirms a notification the Panel keyed; it stays an offline notification."""
-    incident = _lock(incident)
-    _check_transition(
+    incident = incident_lock(incident)
+    transition_check(
         incident, incident.confirm, by=by, permitted=rules.can_confirm, done="confirmed as an offline notification"
     )
     late_reason = (late_reason or "").strip()
@@ -419,6 +484,6 @@ def incident_confirm(*, incident, by, late_reason=""):
     incident.confirm(on=on, by=by, late_reason=late_reason)
     incident._history_user = by
     incident.save()
-    _record(incident, TimelineEvent.Kind.CONFIRMED, by=by, details={"confirmed_on": on.isoformat()})
+    timeline_record(incident, TimelineEvent.Kind.CONFIRMED, by=by, details={"confirmed_on": on.isoformat()})
     incident_deadlines_refresh(incident=incident)
     return incident

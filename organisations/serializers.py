@@ -1,4 +1,4 @@
-"""API representations of organisations and the signed-in person."""
+"""API representations of organisations and the signed-in person, and the fields every API shares."""
 
 from rest_framework import serializers
 
@@ -28,3 +28,26 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["email", "full_name", "memberships"]
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a misspelt field is an error and not silently dropped."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data.keys()) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: ["This field is not recognised."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class LocalAuthorityField(serializers.SlugRelatedField):
+    """A local authority by its GSS code, such as E08000035."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="code", queryset=Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY), **kwargs
+        )
+
+    default_error_messages = {"does_not_exist": "No local authority has the GSS code {value}."}
