@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
         "DeadlineKindEnum": "deadlines.models.Deadline.Kind",
         "DeadlineStatusEnum": "deadlines.models.Deadline.Status",
         "OrganisationKindEnum": "organisations.models.Organisation.Kind",
+        "RapidReviewStatusEnum": "reviews.models.RapidReview.Status",
+        "LcsprStatusEnum": "reviews.models.Lcspr.Status",
+        "RecommendationStatusEnum": "reviews.models.Recommendation.Status",
+        "PauseReasonEnum": "reviews.models.LcsprPause.Reason",
     },
 }
 

@@ -4,7 +4,6 @@ Views are thin: they find the case through the scoped selector (404 outside scop
 shape, call a service and show the case as it now is.
 """
 
-import json
 from pathlib import Path
 
 from django.http import FileResponse, Http404
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from organisations.models import Organisation
 from organisations.selectors import user_scope
+from organisations.serializers import request_data
 
 from . import services
 from .codes import Channel
@@ -34,19 +34,6 @@ from .serializers import (
     case_fields,
     show_names,
 )
-
-
-def _form_data(request):
-    """JSON as it is; a multipart form's fields as a dict, with `children` given as a JSON string."""
-    if not hasattr(request.data, "getlist"):
-        return request.data
-    data = {key: request.data.get(key) for key in request.data}
-    if isinstance(data.get("children"), str):
-        try:
-            data["children"] = json.loads(data["children"])
-        except json.JSONDecodeError:
-            data["children"] = "not json"
-    return data
 
 
 class IncidentViewSet(viewsets.GenericViewSet):
@@ -92,7 +79,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):
-        serializer = IncidentCreateSerializer(data=_form_data(request))
+        serializer = IncidentCreateSerializer(data=request_data(request, structured=("children",)))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         channel = data.pop("channel")
@@ -116,7 +103,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer)
     def partial_update(self, request, reference=None):
         incident = self._case()
-        serializer = IncidentUpdateSerializer(data=_form_data(request))
+        serializer = IncidentUpdateSerializer(data=request_data(request, structured=("children",)))
         serializer.is_valid(raise_exception=True)
         services.incident_update(incident=incident, by=request.user, **case_fields(serializer.validated_data))
         return self._show(incident.reference)

@@ -1,9 +1,12 @@
 """API representations of cases: what comes in is checked field by field; rules live in the services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deadlines.serializers import DeadlineSerializer
 from organisations.serializers import LocalAuthorityField, StrictSerializer
+from reviews.selectors import lcspr_of, rapid_review_of
+from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 
 from . import rules
 from .codes import Channel, OfflineMethod
@@ -119,10 +122,24 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class IncidentDetailSerializer(IncidentSerializer):
+    """One case in full: with its rapid review, its local review and its timeline."""
+
+    rapid_review = serializers.SerializerMethodField()
+    lcspr = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta(IncidentSerializer.Meta):
-        fields = [*IncidentSerializer.Meta.fields, "timeline"]
+        fields = [*IncidentSerializer.Meta.fields, "rapid_review", "lcspr", "timeline"]
+
+    @extend_schema_field(RapidReviewSerializer(allow_null=True))
+    def get_rapid_review(self, incident):
+        review = rapid_review_of(incident)
+        return RapidReviewSerializer(review).data if review else None
+
+    @extend_schema_field(LcsprSerializer(allow_null=True))
+    def get_lcspr(self, incident):
+        lcspr = lcspr_of(incident)
+        return LcsprSerializer(lcspr).data if lcspr else None
 
     def get_timeline(self, incident) -> list[dict]:
         return TimelineEventSerializer(self.context["timeline"], many=True).data

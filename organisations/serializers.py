@@ -1,5 +1,8 @@
 """API representations of organisations and the signed-in person, and the fields every API shares."""
 
+import contextlib
+import json
+
 from rest_framework import serializers
 
 from .models import Membership, Organisation, User
@@ -51,3 +54,22 @@ class LocalAuthorityField(serializers.SlugRelatedField):
         )
 
     default_error_messages = {"does_not_exist": "No local authority has the GSS code {value}."}
+
+
+def request_data(request, *, structured=()):
+    """JSON as it is; a multipart form as a dict, its `structured` fields given as JSON strings.
+
+    Multipart is how a document travels with its details; nested details ride along as JSON.
+    """
+    if not hasattr(request.data, "getlist"):
+        return request.data
+    data = {}
+    for key in request.data:
+        values = request.data.getlist(key)
+        data[key] = values if len(values) > 1 else values[0]
+    for name in structured:
+        if isinstance(data.get(name), str):
+            # Text that is not JSON is left as it is, so the field reports it as invalid.
+            with contextlib.suppress(json.JSONDecodeError):
+                data[name] = json.loads(data[name])
+    return data

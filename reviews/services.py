@@ -22,6 +22,7 @@ from organisations.selectors import user_scope
 
 from . import rules
 from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation
+from .selectors import lcspr_of
 
 # Working Together: publish within 6 calendar months of the decision to initiate the review, and send
 # the final report to the Panel and DfE at least 7 working days before publication.
@@ -109,13 +110,6 @@ def review_deadlines_refresh(*, incident, calendar=None):
 
 def _panel():
     return Organisation.objects.get(kind=Organisation.Kind.PANEL)
-
-
-def lcspr_of(incident):
-    try:
-        return incident.lcspr
-    except Lcspr.DoesNotExist:
-        return None
 
 
 # Rapid reviews ----------------------------------------------------------------------------------------

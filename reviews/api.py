@@ -1,0 +1,239 @@
+"""The rapid review and local review API, on the case they belong to.
+
+Every view finds the case through the scoped selector first (404 outside a person's organisations),
+then calls a service; the services decide who may act (403) and what the state allows (409).
+"""
+
+from pathlib import Path
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incidents.models import Incident
+from incidents.selectors import incident_get
+from organisations.serializers import request_data
+
+from . import services
+from .models import Lcspr, RapidReview, Recommendation
+from .serializers import (
+    FinalReportInputSerializer,
+    LcsprMilestoneSerializer,
+    LcsprSerializer,
+    LcsprUpdateSerializer,
+    MilestoneInputSerializer,
+    NotNeededSerializer,
+    PanelViewSerializer,
+    PauseInputSerializer,
+    PublishInputSerializer,
+    RapidReviewInputSerializer,
+    RapidReviewSerializer,
+    ReasonSerializer,
+    RecommendationInputSerializer,
+    RecommendationSerializer,
+    UnnotifiedRapidReviewInputSerializer,
+)
+
+STRUCTURED = ("index_child", "practice_themes", "children")
+
+
+def _valid(serializer_class, request, **kwargs):
+    serializer = serializer_class(data=request_data(request, structured=STRUCTURED), **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _download(field_file, name):
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}{Path(field_file.name).suffix}")
+
+
+class CaseApi(APIView):
+    """A view of one part of a case the person can see."""
+
+    def case(self, reference):
+        try:
+            return incident_get(user=self.request.user, reference=reference)
+        except Incident.DoesNotExist:
+            raise Http404 from None
+
+
+class RapidReviewApi(CaseApi):
+    @extend_schema(responses=RapidReviewSerializer)
+    def get(self, request, reference):
+        review = get_object_or_404(RapidReview.objects.prefetch_related("versions"), incident=self.case(reference))
+        return Response(RapidReviewSerializer(review).data)
+
+    @extend_schema(request=RapidReviewInputSerializer, responses={201: RapidReviewSerializer})
+    def post(self, request, reference):
+        """The partnership sends its rapid review (multipart: `document` and the fields), or sends it again."""
+        incident = self.case(reference)
+        values = _valid(RapidReviewInputSerializer, request)
+        review = services.rapid_review_send(incident=incident, by=request.user, **values)
+        return Response(RapidReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class UnnotifiedRapidReviewApi(APIView):
+    @extend_schema(request=UnnotifiedRapidReviewInputSerializer, responses={201: RapidReviewSerializer})
+    def post(self, request):
+        """A rapid review for an incident nobody notified; the authority is asked for a retrospective notification."""
+        values = _valid(UnnotifiedRapidReviewInputSerializer, request)
+        incident_fields = {
+            name: values.pop(name) for name in ("incident_date", "la_aware_date", "case_outline") if name in values
+        }
+        incident_fields["reason"] = values.pop("reason", None) or values["reason_at_review"]
+        review = services.rapid_review_send_unnotified(
+            by=request.user,
+            local_authority=values.pop("local_authority"),
+            incident_fields=incident_fields,
+            **values,
+        )
+        return Response(RapidReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class RapidReviewDocumentApi(CaseApi):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, reference, number):
+        incident = self.case(reference)
+        review = get_object_or_404(RapidReview, incident=incident)
+        version = get_object_or_404(review.versions, number=number)
+        return _download(version.document, f"{incident.reference}-rapid-review-v{number}")
+
+
+class RapidReviewReturnApi(CaseApi):
+    @extend_schema(request=ReasonSerializer, responses=RapidReviewSerializer)
+    def post(self, request, reference):
+        values = _valid(ReasonSerializer, request)
+        review = services.rapid_review_return(incident=self.case(reference), by=request.user, **values)
+        return Response(RapidReviewSerializer(review).data)
+
+
+class RapidReviewNotNeededApi(CaseApi):
+    @extend_schema(request=NotNeededSerializer, responses=RapidReviewSerializer)
+    def post(self, request, reference):
+        values = _valid(NotNeededSerializer, request)
+        review = services.rapid_review_not_needed(incident=self.case(reference), by=request.user, **values)
+        return Response(RapidReviewSerializer(review).data)
+
+
+class RapidReviewNotNeededDecisionApi(CaseApi):
+    accept = True
+
+    @extend_schema(request=PanelViewSerializer, responses=RapidReviewSerializer)
+    def post(self, request, reference):
+        values = _valid(PanelViewSerializer, request)
+        review = services.rapid_review_not_needed_decide(
+            incident=self.case(reference), by=request.user, accept=self.accept, **values
+        )
+        return Response(RapidReviewSerializer(review).data)
+
+
+class LcsprApiBase(CaseApi):
+    def lcspr(self, reference):
+        return get_object_or_404(Lcspr, incident=self.case(reference))
+
+    def show(self, reference, status_code=status.HTTP_200_OK):
+        lcspr = get_object_or_404(
+            Lcspr.objects.prefetch_related("pauses", "milestones__recorded_by", "recommendations"),
+            incident=self.case(reference),
+        )
+        return Response(LcsprSerializer(lcspr).data, status=status_code)
+
+
+class LcsprApi(LcsprApiBase):
+    @extend_schema(responses=LcsprSerializer)
+    def get(self, request, reference):
+        return self.show(reference)
+
+    @extend_schema(request=LcsprUpdateSerializer, responses=LcsprSerializer)
+    def patch(self, request, reference):
+        self.lcspr(reference)
+        services.lcspr_update(incident=self.case(reference), by=request.user, **_valid(LcsprUpdateSerializer, request))
+        return self.show(reference)
+
+
+class LcsprPauseApi(LcsprApiBase):
+    @extend_schema(request=PauseInputSerializer, responses=LcsprSerializer)
+    def post(self, request, reference):
+        self.lcspr(reference)
+        services.lcspr_pause(incident=self.case(reference), by=request.user, **_valid(PauseInputSerializer, request))
+        return self.show(reference)
+
+
+class LcsprResumeApi(LcsprApiBase):
+    @extend_schema(request=None, responses=LcsprSerializer)
+    def post(self, request, reference):
+        self.lcspr(reference)
+        services.lcspr_resume(incident=self.case(reference), by=request.user)
+        return self.show(reference)
+
+
+class LcsprFinalReportApi(LcsprApiBase):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, reference):
+        lcspr = self.lcspr(reference)
+        if not lcspr.final_report:
+            raise Http404
+        return _download(lcspr.final_report, f"{reference}-final-report")
+
+    @extend_schema(request=FinalReportInputSerializer, responses=LcsprSerializer)
+    def post(self, request, reference):
+        self.lcspr(reference)
+        values = _valid(FinalReportInputSerializer, request)
+        services.lcspr_final_report(incident=self.case(reference), by=request.user, **values)
+        return self.show(reference)
+
+
+class LcsprPublishApi(LcsprApiBase):
+    @extend_schema(request=PublishInputSerializer, responses=LcsprSerializer)
+    def post(self, request, reference):
+        self.lcspr(reference)
+        services.lcspr_publish(
+            incident=self.case(reference), by=request.user, **_valid(PublishInputSerializer, request)
+        )
+        return self.show(reference)
+
+
+class LcsprNotPublishedApi(LcsprApiBase):
+    @extend_schema(request=NotNeededSerializer, responses=LcsprSerializer)
+    def post(self, request, reference):
+        self.lcspr(reference)
+        values = _valid(NotNeededSerializer, request)
+        services.lcspr_not_published(incident=self.case(reference), by=request.user, **values)
+        return self.show(reference)
+
+
+class LcsprMilestonesApi(LcsprApiBase):
+    @extend_schema(request=MilestoneInputSerializer, responses={201: LcsprMilestoneSerializer})
+    def post(self, request, reference):
+        self.lcspr(reference)
+        values = _valid(MilestoneInputSerializer, request)
+        milestone = services.lcspr_milestone_add(incident=self.case(reference), by=request.user, **values)
+        return Response(LcsprMilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+class RecommendationsApi(LcsprApiBase):
+    @extend_schema(responses=RecommendationSerializer(many=True))
+    def get(self, request, reference):
+        return Response(RecommendationSerializer(self.lcspr(reference).recommendations.all(), many=True).data)
+
+    @extend_schema(request=RecommendationInputSerializer, responses={201: RecommendationSerializer})
+    def post(self, request, reference):
+        self.lcspr(reference)
+        values = _valid(RecommendationInputSerializer, request)
+        recommendation = services.recommendation_add(incident=self.case(reference), by=request.user, **values)
+        return Response(RecommendationSerializer(recommendation).data, status=status.HTTP_201_CREATED)
+
+
+class RecommendationApi(LcsprApiBase):
+    @extend_schema(request=RecommendationInputSerializer, responses=RecommendationSerializer)
+    def patch(self, request, reference, pk):
+        lcspr = self.lcspr(reference)
+        recommendation = get_object_or_404(Recommendation, pk=pk, lcspr=lcspr)
+        values = _valid(RecommendationInputSerializer, request, partial=True)
+        recommendation = services.recommendation_update(
+            incident=self.case(reference), by=request.user, recommendation=recommendation, **values
+        )
+        return Response(RecommendationSerializer(recommendation).data)

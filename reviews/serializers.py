@@ -1,0 +1,223 @@
+"""API representations of rapid reviews and local reviews."""
+
+from rest_framework import serializers
+
+from incidents.codes import ALL_CAUSES, LcsprDecision, PracticeTheme, Reason
+from incidents.models import Child
+from organisations.serializers import LocalAuthorityField, StrictSerializer
+
+from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation
+
+INDEX_CHILD_FIELDS = [
+    "date_of_birth",
+    "age_years",
+    "sex",
+    "gender_identity_differs",
+    "lgbtq",
+    "ethnicity",
+    "disability",
+    "disability_type",
+    "family_known_to_csc",
+    "child_in_need",
+    "child_protection_plan",
+    "looked_after",
+    "placement",
+    "care_order",
+]
+
+
+class IndexChildSerializer(StrictSerializer, serializers.ModelSerializer):
+    """The index child's characteristics as the partnership confirms or corrects them."""
+
+    class Meta:
+        model = Child
+        fields = INDEX_CHILD_FIELDS
+        extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
+
+
+class RapidReviewVersionSerializer(serializers.ModelSerializer):
+    sent_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = RapidReviewVersion
+        fields = [
+            "number",
+            "document_type",
+            "completed_on",
+            "sent_on",
+            "sent_by",
+            "reason_at_review",
+            "likely_cause",
+            "lcspr_decision",
+            "lcspr_rationale",
+            "lines_of_enquiry",
+            "lcspr_decision_on",
+            "national_review_recommended",
+            "immediate_actions",
+            "learning",
+            "practice_themes",
+            "panel_responded_on",
+        ]
+
+
+class RapidReviewSerializer(serializers.ModelSerializer):
+    incident = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    partnership = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    versions = RapidReviewVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RapidReview
+        fields = [
+            "incident",
+            "partnership",
+            "status",
+            "first_sent_on",
+            "reason_at_review",
+            "likely_cause",
+            "lcspr_decision",
+            "returned_reason",
+            "not_needed_reasons",
+            "panel_not_needed_view",
+            "not_needed_accepted_on",
+            "versions",
+        ]
+
+
+class RapidReviewInputSerializer(StrictSerializer):
+    """A rapid review as the partnership sends it: the document and what it found (multipart or JSON)."""
+
+    document = serializers.FileField()
+    completed_on = serializers.DateField()
+    reason_at_review = serializers.ChoiceField(choices=Reason.choices)
+    likely_cause = serializers.ChoiceField(choices=sorted(ALL_CAUSES.items()))
+    lcspr_decision = serializers.ChoiceField(choices=LcsprDecision.choices)
+    lcspr_rationale = serializers.CharField()
+    lines_of_enquiry = serializers.CharField(required=False, allow_blank=True)
+    lcspr_decision_on = serializers.DateField(required=False)
+    national_review_recommended = serializers.BooleanField(required=False, default=False)
+    immediate_actions = serializers.CharField(required=False, allow_blank=True)
+    learning = serializers.CharField(required=False, allow_blank=True)
+    practice_themes = serializers.ListField(
+        child=serializers.ChoiceField(choices=PracticeTheme.choices), required=False, default=list
+    )
+    index_child = IndexChildSerializer(required=False)
+
+
+class UnnotifiedRapidReviewInputSerializer(RapidReviewInputSerializer):
+    """A rapid review for an incident nobody notified, with what is known of the incident."""
+
+    local_authority = LocalAuthorityField()
+    incident_date = serializers.DateField()
+    la_aware_date = serializers.DateField(required=False)
+    reason = serializers.ChoiceField(choices=Reason.choices, required=False)
+    case_outline = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReasonSerializer(StrictSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NotNeededSerializer(StrictSerializer):
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PanelViewSerializer(StrictSerializer):
+    view = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LcsprPauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LcsprPause
+        fields = ["reason", "details", "panel_told_on", "started_on", "ended_on"]
+
+
+class LcsprMilestoneSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = LcsprMilestone
+        fields = ["id", "happened_on", "description", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "text",
+            "owner_organisation",
+            "owner_role",
+            "due_on",
+            "status",
+            "impact_evaluation",
+            "completion_evidence",
+            "completed_on",
+        ]
+        read_only_fields = ["id", "completed_on"]
+
+
+class RecommendationInputSerializer(StrictSerializer, RecommendationSerializer):
+    pass
+
+
+class LcsprSerializer(serializers.ModelSerializer):
+    incident = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    partnership = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    pauses = LcsprPauseSerializer(many=True, read_only=True)
+    milestones = LcsprMilestoneSerializer(many=True, read_only=True)
+    recommendations = RecommendationSerializer(many=True, read_only=True)
+    has_final_report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lcspr
+        fields = [
+            "incident",
+            "partnership",
+            "status",
+            "decision_on",
+            "reviewer",
+            "terms_of_reference",
+            "panel_view",
+            "planned_publication_on",
+            "final_report_received_on",
+            "has_final_report",
+            "published_on",
+            "publication_url",
+            "not_published_reasons",
+            "pauses",
+            "milestones",
+            "recommendations",
+        ]
+
+    def get_has_final_report(self, lcspr) -> bool:
+        return bool(lcspr.final_report)
+
+
+class LcsprUpdateSerializer(StrictSerializer):
+    reviewer = serializers.CharField(required=False, allow_blank=True)
+    terms_of_reference = serializers.CharField(required=False, allow_blank=True)
+    panel_view = serializers.CharField(required=False, allow_blank=True)
+    decision_on = serializers.DateField(required=False)
+    planned_publication_on = serializers.DateField(required=False)
+
+
+class PauseInputSerializer(StrictSerializer):
+    reason = serializers.ChoiceField(choices=LcsprPause.Reason.choices)
+    panel_told_on = serializers.DateField()
+    details = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FinalReportInputSerializer(StrictSerializer):
+    document = serializers.FileField()
+    planned_publication_on = serializers.DateField()
+
+
+class PublishInputSerializer(StrictSerializer):
+    published_on = serializers.DateField()
+    url = serializers.URLField()
+
+
+class MilestoneInputSerializer(StrictSerializer):
+    happened_on = serializers.DateField()
+    description = serializers.CharField()
