@@ -204,7 +204,7 @@ class Incident(FSMModelMixin, models.Model):
 
     @property
     def is_retrospective(self):
-        """A notification is retrospective when its date is later than the rapid review's."""
+        """Its notification date is later than its rapid review's: fixed when the notification is made."""
         return self.retrospective
 
     @property

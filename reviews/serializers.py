@@ -35,6 +35,13 @@ class IndexChildSerializer(StrictSerializer, serializers.ModelSerializer):
         extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
 
 
+class UnnotifiedChildSerializer(IndexChildSerializer):
+    """A child of an incident nobody notified, as the partnership knows them."""
+
+    class Meta(IndexChildSerializer.Meta):
+        fields = ["is_index", "first_name", "last_name", *INDEX_CHILD_FIELDS]
+
+
 class RapidReviewVersionSerializer(serializers.ModelSerializer):
     sent_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
 
@@ -111,6 +118,7 @@ class UnnotifiedRapidReviewInputSerializer(RapidReviewInputSerializer):
     la_aware_date = serializers.DateField(required=False)
     reason = serializers.ChoiceField(choices=Reason.choices, required=False)
     case_outline = serializers.CharField(required=False, allow_blank=True)
+    children = UnnotifiedChildSerializer(many=True, required=False)
 
 
 class ReasonSerializer(StrictSerializer):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from incidents.services import incident_create
+from incidents.services import incident_create, incident_submit
 from organisations.models import Role
 
 from .factories import LocalAuthorityFactory, MembershipFactory, PanelFactory, UserFactory
@@ -134,3 +134,10 @@ def draft(leeds_notifier, leeds, london_time):
     """A Leeds draft: the incident on Saturday 10 September 2022, known on Monday the 12th."""
     with london_time("2022-09-13"):
         return incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
+
+
+@pytest.fixture
+def notified(draft, leeds_notifier, london_time):
+    """The Leeds draft, notified on Wednesday 14 September 2022: its rapid review is due on 5 October."""
+    with london_time("2022-09-14"):
+        return incident_submit(incident=draft, by=leeds_notifier)

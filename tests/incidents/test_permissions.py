@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from incidents.services import incident_key_offline, incident_submit
+from incidents.services import incident_key_offline
 
 from ..conftest import case_values
 
@@ -42,12 +42,6 @@ MATRIX = {
     "offline_document": [200, 404, 200, 404, 200, 200, 404, 401],
     "deadlines": [200, 200, 200, 200, 200, 200, 403, 401],
 }
-
-
-@pytest.fixture
-def notified(draft, leeds_notifier, london_time):
-    with london_time("2022-09-14"):
-        return incident_submit(incident=draft, by=leeds_notifier)
 
 
 @pytest.fixture

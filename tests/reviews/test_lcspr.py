@@ -1,0 +1,242 @@
+"""Local reviews: the six-month tracker, pauses, the final report, publication and recommendations."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from deadlines.models import Deadline
+from incidents.services import incident_create, incident_submit
+from reviews.models import Lcspr
+from reviews.services import lcspr_final_report, lcspr_pause, lcspr_resume, rapid_review_send
+
+from ..conftest import case_values
+from ..documents import real_pdf, windows_executable
+
+D = datetime.date.fromisoformat
+pytestmark = pytest.mark.django_db
+
+
+def required(**overrides):
+    values = {
+        "document": SimpleUploadedFile("review.pdf", real_pdf()),
+        "completed_on": D("2023-08-30"),
+        "reason_at_review": "death",
+        "likely_cause": "sudi_sudc",
+        "lcspr_decision": "required",
+        "lcspr_rationale": "Significant learning for health visiting.",
+        "lines_of_enquiry": "Safe sleep advice; information sharing.",
+    }
+    return {**values, **overrides}
+
+
+def deadline(incident, kind):
+    return Deadline.objects.get(incident=incident, kind=kind)
+
+
+@pytest.fixture
+def august_case(leeds_notifier, leeds, london_time):
+    """Notified in August 2023; the partnership's rapid review on 31 August decides on a local review."""
+    with london_time("2023-08-14"):
+        incident = incident_create(
+            by=leeds_notifier,
+            notifying_la=leeds,
+            **case_values(incident_date=D("2023-08-10"), la_aware_date=D("2023-08-11"), reason="death"),
+        )
+        return incident_submit(incident=incident, by=leeds_notifier)
+
+
+@pytest.fixture
+def lcspr(august_case, leeds_lead, london_time):
+    with london_time("2023-08-31"):
+        rapid_review_send(incident=august_case, by=leeds_lead, **required())
+    return Lcspr.objects.get(incident=august_case)
+
+
+def test_a_decision_on_31_august_2023_is_due_on_29_february_2024(lcspr, august_case):
+    assert (lcspr.status, lcspr.decision_on, lcspr.partnership) == (
+        "in_progress",
+        D("2023-08-31"),
+        august_case.notifying_la.partnership,
+    )
+    publication = deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION)
+    assert (publication.starts_on, publication.due_on, publication.status) == (D("2023-08-31"), D("2024-02-29"), "open")
+
+
+def test_a_recorded_decision_date_counts_instead_of_the_review_date(august_case, leeds_lead, london_time):
+    with london_time("2023-09-04"):
+        rapid_review_send(incident=august_case, by=leeds_lead, **required(lcspr_decision_on=D("2023-08-31")))
+    assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).due_on == D("2024-02-29")
+
+
+def test_no_local_review_when_none_is_required(august_case, leeds_lead, london_time):
+    with london_time("2023-08-31"):
+        rapid_review_send(
+            incident=august_case, by=leeds_lead, **required(lcspr_decision="not_required", lines_of_enquiry="")
+        )
+    assert not Lcspr.objects.exists()
+    assert not Deadline.objects.filter(kind=Deadline.Kind.LCSPR_PUBLICATION).exists()
+
+
+def test_a_pause_does_not_move_the_due_date(lcspr, august_case, leeds_lead, london_time):
+    with london_time("2023-10-02"):
+        lcspr_pause(incident=august_case, by=leeds_lead, reason="criminal_proceedings", panel_told_on=D("2023-10-02"))
+    assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).due_on == D("2024-02-29")
+    with london_time("2024-03-04"):
+        lcspr_resume(incident=august_case, by=leeds_lead)
+    publication = deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION)
+    assert publication.due_on == D("2024-02-29")
+    assert publication.is_overdue(today=D("2024-03-04"))  # the breach is shown, and the pause explains it
+    pause = Lcspr.objects.get(pk=lcspr.pk).pauses.get()
+    assert (pause.reason, pause.started_on, pause.ended_on) == (
+        "criminal_proceedings",
+        D("2023-10-02"),
+        D("2024-03-04"),
+    )
+
+
+def test_a_final_report_5_working_days_before_publication_is_flagged_late(lcspr, august_case, leeds_lead, london_time):
+    with london_time("2024-02-22"):  # publication planned for Thursday 29 February: 5 working days later
+        lcspr_final_report(
+            incident=august_case,
+            by=leeds_lead,
+            document=SimpleUploadedFile("final.pdf", real_pdf()),
+            planned_publication_on=D("2024-02-29"),
+        )
+    final_report = deadline(august_case, Deadline.Kind.FINAL_REPORT)
+    assert (final_report.due_on, final_report.met_on) == (D("2024-02-20"), D("2024-02-22"))
+    assert final_report.met_late
+
+
+def test_a_final_report_7_working_days_before_publication_is_on_time(lcspr, august_case, leeds_lead, london_time):
+    with london_time("2024-02-20"):
+        lcspr_final_report(
+            incident=august_case,
+            by=leeds_lead,
+            document=SimpleUploadedFile("final.pdf", real_pdf()),
+            planned_publication_on=D("2024-02-29"),
+        )
+    assert not deadline(august_case, Deadline.Kind.FINAL_REPORT).met_late
+
+
+def test_a_planned_date_set_early_opens_the_final_report_deadline(
+    lcspr, august_case, client_for, leeds_lead, london_time
+):
+    with london_time("2024-01-10"):
+        response = client_for(leeds_lead).patch(
+            f"/api/v1/incidents/{august_case.reference}/lcspr/",
+            {"planned_publication_on": "2024-02-29", "reviewer": "An independent reviewer"},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
+    final_report = deadline(august_case, Deadline.Kind.FINAL_REPORT)
+    assert (final_report.due_on, final_report.status) == (D("2024-02-20"), "open")
+
+
+def test_the_lifecycle_through_the_api(lcspr, august_case, client_for, leeds_lead, secretariat, london_time):
+    base = f"/api/v1/incidents/{august_case.reference}/lcspr/"
+    lead = client_for(leeds_lead)
+    with london_time("2023-10-02"):
+        assert lead.post(f"{base}pause/", {"reason": "inquest", "panel_told_on": "2023-10-02"}).status_code == 200
+        assert lead.post(f"{base}pause/", {"reason": "inquest", "panel_told_on": "2023-10-02"}).status_code == 409
+        assert lead.post(f"{base}final-report/", {}).status_code == 400
+        assert lead.post(f"{base}resume/").json()["status"] == "in_progress"
+        assert (
+            lead.post(f"{base}milestones/", {"happened_on": "2023-10-01", "description": "Panel met"}).status_code
+            == 201
+        )
+    with london_time("2024-02-01"):
+        exe = SimpleUploadedFile("final.pdf", windows_executable())
+        response = lead.post(
+            f"{base}final-report/", {"document": exe, "planned_publication_on": "2024-02-28"}, format="multipart"
+        )
+        assert response.status_code == 415
+        pdf = SimpleUploadedFile("final.pdf", real_pdf())
+        response = lead.post(
+            f"{base}final-report/", {"document": pdf, "planned_publication_on": "2024-02-28"}, format="multipart"
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == "final_report_received"
+        assert lead.get(f"{base}final-report/").status_code == 200
+    with london_time("2024-02-28"):
+        response = client_for(secretariat).patch(base, {"panel_view": "A thorough review."}, format="json")
+        assert response.status_code == 200
+        response = lead.post(f"{base}publish/", {"published_on": "2024-02-28", "url": "https://example.org/lcspr"})
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["panel_view"]) == ("published", "A thorough review.")
+    publication = deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION)
+    assert (publication.status, publication.met_on, publication.met_late) == ("met", D("2024-02-28"), False)
+
+    case = lead.get(f"/api/v1/incidents/{august_case.reference}/").json()
+    assert case["lcspr"]["status"] == "published"
+    assert [p["reason"] for p in case["lcspr"]["pauses"]] == ["inquest"]
+    assert [m["description"] for m in case["lcspr"]["milestones"]] == ["Panel met"]
+
+
+def test_not_published_needs_reasons_and_closes_the_clock(lcspr, august_case, client_for, secretariat, london_time):
+    url = f"/api/v1/incidents/{august_case.reference}/lcspr/not-published/"
+    panel = client_for(secretariat)
+    with london_time("2024-03-01"):
+        assert panel.post(url, {}).status_code == 400
+        response = panel.post(url, {"reasons": "Publication would identify the surviving siblings."})
+    assert response.status_code == 200
+    assert response.json()["status"] == "not_published"
+    assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("leeds_lead", 200),
+        ("secretariat", 200),
+        ("panel_member", 403),
+        ("leeds_notifier", 403),
+        ("bradford_lead", 404),
+        ("bradford_notifier", 404),
+        ("analyst", 404),
+    ],
+)
+def test_who_runs_the_local_review(role, expected, request, lcspr, august_case, client_for, bradford, london_time):
+    with london_time("2023-10-02"):
+        response = client_for(request.getfixturevalue(role)).post(
+            f"/api/v1/incidents/{august_case.reference}/lcspr/pause/",
+            {"reason": "other", "panel_told_on": "2023-10-02"},
+        )
+    assert response.status_code == expected
+
+
+def test_a_case_without_a_local_review_has_none_to_show(client_for, leeds_lead, notified):
+    assert client_for(leeds_lead).get(f"/api/v1/incidents/{notified.reference}/lcspr/").status_code == 404
+
+
+def test_recommendations_are_deadlines_like_any_other(lcspr, august_case, client_for, leeds_lead, london_time):
+    base = f"/api/v1/incidents/{august_case.reference}/lcspr/recommendations/"
+    lead = client_for(leeds_lead)
+    body = {
+        "text": "Health visitors give safe sleep advice at every contact.",
+        "owner_organisation": "Leeds Community Healthcare",
+        "owner_role": "Head of health visiting",
+        "due_on": "2024-06-30",
+        "impact_evaluation": "Audit of 50 records in September 2024.",
+    }
+    with london_time("2024-03-01"):
+        response = lead.post(base, body, format="json")
+        assert response.status_code == 201, response.content
+        assert lead.post(base, {**body, "colour": "red"}, format="json").status_code == 400
+    recommendation = response.json()
+    assert recommendation["status"] == "open"
+    subject = f"recommendation {recommendation['id']}"
+    due = Deadline.objects.get(incident=august_case, kind=Deadline.Kind.RECOMMENDATION, subject=subject)
+    assert (due.due_on, due.status) == (D("2024-06-30"), "open")
+    assert due.is_overdue(today=D("2024-07-01"))
+
+    with london_time("2024-07-05"):
+        url = f"{base}{recommendation['id']}/"
+        assert lead.patch(url, {"status": "completed"}, format="json").status_code == 400  # evidence needed
+        response = lead.patch(
+            url, {"status": "completed", "completion_evidence": "Audit found 49 of 50."}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    due.refresh_from_db()
+    assert (due.status, due.met_on, due.met_late) == ("met", D("2024-07-05"), True)
+    assert lead.get(base).json()[0]["completion_evidence"] == "Audit found 49 of 50."
