@@ -14,7 +14,9 @@ from .models import Incident
 DEMO_OUTLINE = "Demonstration case: not a real child."
 
 
-def _values(calendar, *, aware_working_days_ago, reason="serious_harm", age=2, sex="female"):
+def demo_case_values(*, aware_working_days_ago, reason="serious_harm", age=2, sex="female", calendar=None):
+    """A demonstration case's details: the authority became aware some working days ago."""
+    calendar = calendar or WorkingCalendar.from_database()
     aware = calendar.add_working_days(services.today(), -aware_working_days_ago)
     return {
         "incident_date": aware - datetime.timedelta(days=1),
@@ -36,7 +38,9 @@ def demo_cases_seed():
     calendar = WorkingCalendar.from_database()
 
     def start(**kwargs):
-        return services.incident_create(by=notifier, notifying_la=leeds, **_values(calendar, **kwargs))
+        return services.incident_create(
+            by=notifier, notifying_la=leeds, **demo_case_values(calendar=calendar, **kwargs)
+        )
 
     start(aware_working_days_ago=1)
     on_time = start(aware_working_days_ago=2, reason="death", age=0, sex="male")
@@ -46,7 +50,7 @@ def demo_cases_seed():
     withdrawn = start(aware_working_days_ago=4, age=8)
     services.incident_submit(incident=withdrawn, by=notifier)
     services.incident_withdraw(incident=withdrawn, by=notifier, reason="Further enquiry found no abuse or neglect.")
-    offline_values = _values(calendar, aware_working_days_ago=3, age=11)
+    offline_values = demo_case_values(calendar=calendar, aware_working_days_ago=3, age=11)
     services.incident_key_offline(
         by=secretariat,
         notifying_la=leeds,

@@ -9,6 +9,8 @@ from incidents.codes import ALL_CAUSES, LcsprDecision, Reason
 from incidents.models import Incident
 from organisations.models import Organisation
 
+from . import rules
+
 
 class RapidReview(FSMModelMixin, models.Model):
     """The partnership's rapid review of a case, expected from the moment the case is notified.
@@ -48,27 +50,41 @@ class RapidReview(FSMModelMixin, models.Model):
     def __str__(self):
         return f"Rapid review of {self.incident}"
 
-    @transition(field=status, source=[Status.AWAITED, Status.RETURNED], target=Status.SUBMITTED)
+    @transition(
+        field=status,
+        source=[Status.AWAITED, Status.RETURNED],
+        target=Status.SUBMITTED,
+        permission=lambda review, user: rules.can_send_rapid_review(review.incident, user),
+    )
     def send(self, *, version):
         self.first_sent_on = self.first_sent_on or version.sent_on
         self.reason_at_review = version.reason_at_review
         self.likely_cause = version.likely_cause
         self.lcspr_decision = version.lcspr_decision
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED, permission=rules.can_return_rapid_review)
     def return_for_information(self, *, reason):
         self.returned_reason = reason
 
-    @transition(field=status, source=Status.AWAITED, target=Status.NOT_NEEDED_PROPOSED)
+    @transition(
+        field=status, source=Status.AWAITED, target=Status.NOT_NEEDED_PROPOSED, permission=rules.can_propose_not_needed
+    )
     def propose_not_needed(self, *, reasons):
         self.not_needed_reasons = reasons
 
-    @transition(field=status, source=Status.NOT_NEEDED_PROPOSED, target=Status.NOT_NEEDED_ACCEPTED)
+    @transition(
+        field=status,
+        source=Status.NOT_NEEDED_PROPOSED,
+        target=Status.NOT_NEEDED_ACCEPTED,
+        permission=rules.can_decide_not_needed,
+    )
     def accept_not_needed(self, *, on, view=""):
         self.not_needed_accepted_on = on
         self.panel_not_needed_view = view
 
-    @transition(field=status, source=Status.NOT_NEEDED_PROPOSED, target=Status.AWAITED)
+    @transition(
+        field=status, source=Status.NOT_NEEDED_PROPOSED, target=Status.AWAITED, permission=rules.can_decide_not_needed
+    )
     def decline_not_needed(self, *, view):
         self.panel_not_needed_view = view
 
@@ -153,20 +169,24 @@ class Lcspr(FSMModelMixin, models.Model):
     def __str__(self):
         return f"LCSPR for {self.incident}"
 
-    @transition(field=status, source=Status.IN_PROGRESS, target=Status.PAUSED)
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.PAUSED, permission=rules.can_run_lcspr)
     def pause(self):
         pass
 
-    @transition(field=status, source=Status.PAUSED, target=Status.IN_PROGRESS)
+    @transition(field=status, source=Status.PAUSED, target=Status.IN_PROGRESS, permission=rules.can_run_lcspr)
     def resume(self):
         pass
 
-    @transition(field=status, source=Status.IN_PROGRESS, target=Status.FINAL_REPORT_RECEIVED)
+    @transition(
+        field=status, source=Status.IN_PROGRESS, target=Status.FINAL_REPORT_RECEIVED, permission=rules.can_run_lcspr
+    )
     def receive_final_report(self, *, received_on, planned_publication_on):
         self.final_report_received_on = received_on
         self.planned_publication_on = planned_publication_on
 
-    @transition(field=status, source=Status.FINAL_REPORT_RECEIVED, target=Status.PUBLISHED)
+    @transition(
+        field=status, source=Status.FINAL_REPORT_RECEIVED, target=Status.PUBLISHED, permission=rules.can_run_lcspr
+    )
     def publish(self, *, published_on, url):
         self.published_on = published_on
         self.publication_url = url
@@ -175,6 +195,7 @@ class Lcspr(FSMModelMixin, models.Model):
         field=status,
         source=[Status.IN_PROGRESS, Status.PAUSED, Status.FINAL_REPORT_RECEIVED],
         target=Status.NOT_PUBLISHED,
+        permission=rules.can_run_lcspr,
     )
     def record_not_published(self, *, on, reasons):
         self.not_published_on = on

@@ -146,7 +146,8 @@ def _send(*, incident, by, document, index_child, values):
     review, _ = RapidReview.objects.select_for_update().get_or_create(
         incident=incident, defaults={"partnership_id": incident.notifying_la.partnership_id}
     )
-    transition_check(review, review.send, by=by, permitted=lambda r, u: True, done="sent again now")
+    # Who may send was checked on the case (a new case has no review yet to check against).
+    transition_check(review, review.send, by=by, permitted=lambda *_: True, done="sent again now")
     version = RapidReviewVersion(
         rapid_review=review,
         number=review.versions.count() + 1,

@@ -55,9 +55,11 @@ def test_seed_demo_makes_one_person_per_role_with_working_passwords(client, caps
         "panel_member",
         "analyst",
     }
-    assert set(Incident.objects.values_list("status", flat=True)) == {"draft", "notified", "withdrawn"}
+    assert set(Incident.objects.values_list("status", flat=True)) == {"draft", "notified", "withdrawn", "not_notified"}
     assert Incident.objects.filter(channel="offline").count() == 1
-    assert Incident.objects.count() == 5  # the second run made no more
+    assert Incident.objects.filter(rapid_review__isnull=False).count() == 3
+    assert Incident.objects.filter(lcspr__isnull=False).count() == 1
+    assert Incident.objects.count() == 8  # the second run made no more
 
 
 def test_seed_demo_refuses_to_run_without_debug(settings):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from incidents.demo import demo_cases_seed
 from organisations.demo import demo_people_seed, demo_reference_data_present
+from reviews.demo import demo_reviews_seed
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         if not demo_reference_data_present():
             raise CommandError("Load the reference data first: manage.py load_reference_data")
         logins = demo_people_seed()
-        cases = demo_cases_seed()
+        cases = demo_cases_seed() + demo_reviews_seed()
         if cases:
             self.stdout.write(f"Created {cases} demo cases in Leeds")
         self.stdout.write("Demo logins (passwords are new on every run):")
