@@ -131,109 +131,112 @@ class RapidReviewNotNeededDecisionApi(CaseApi):
 
 
 class LcsprApiBase(CaseApi):
-    def lcspr(self, reference):
-        return get_object_or_404(Lcspr, incident=self.case(reference))
+    def case_with_lcspr(self, reference):
+        """The case, if the person can see it and it has a local review; otherwise 404."""
+        incident = self.case(reference)
+        if not Lcspr.objects.filter(incident=incident).exists():
+            raise Http404
+        return incident
 
-    def show(self, reference, status_code=status.HTTP_200_OK):
-        lcspr = get_object_or_404(
-            Lcspr.objects.prefetch_related("pauses", "milestones__recorded_by", "recommendations"),
-            incident=self.case(reference),
-        )
-        return Response(LcsprSerializer(lcspr).data, status=status_code)
+    def show(self, incident):
+        lcspr = Lcspr.objects.prefetch_related("pauses", "milestones__recorded_by", "recommendations")
+        return Response(LcsprSerializer(lcspr.get(incident=incident)).data)
 
 
 class LcsprApi(LcsprApiBase):
     @extend_schema(responses=LcsprSerializer)
     def get(self, request, reference):
-        return self.show(reference)
+        return self.show(self.case_with_lcspr(reference))
 
     @extend_schema(request=LcsprUpdateSerializer, responses=LcsprSerializer)
     def patch(self, request, reference):
-        self.lcspr(reference)
-        services.lcspr_update(incident=self.case(reference), by=request.user, **_valid(LcsprUpdateSerializer, request))
-        return self.show(reference)
+        incident = self.case_with_lcspr(reference)
+        services.lcspr_update(incident=incident, by=request.user, **_valid(LcsprUpdateSerializer, request))
+        return self.show(incident)
 
 
-class LcsprPauseApi(LcsprApiBase):
-    @extend_schema(request=PauseInputSerializer, responses=LcsprSerializer)
+class LcsprActionApi(LcsprApiBase):
+    """A step in the local review: check the input, call the service, show the review."""
+
+    input_serializer = None
+    service = None
+
     def post(self, request, reference):
-        self.lcspr(reference)
-        services.lcspr_pause(incident=self.case(reference), by=request.user, **_valid(PauseInputSerializer, request))
-        return self.show(reference)
+        incident = self.case_with_lcspr(reference)
+        values = _valid(self.input_serializer, request) if self.input_serializer else {}
+        self.service(incident=incident, by=request.user, **values)
+        return self.show(incident)
 
 
-class LcsprResumeApi(LcsprApiBase):
-    @extend_schema(request=None, responses=LcsprSerializer)
-    def post(self, request, reference):
-        self.lcspr(reference)
-        services.lcspr_resume(incident=self.case(reference), by=request.user)
-        return self.show(reference)
+@extend_schema(request=PauseInputSerializer, responses=LcsprSerializer)
+class LcsprPauseApi(LcsprActionApi):
+    input_serializer = PauseInputSerializer
+    service = staticmethod(services.lcspr_pause)
 
 
-class LcsprFinalReportApi(LcsprApiBase):
+@extend_schema(request=None, responses=LcsprSerializer)
+class LcsprResumeApi(LcsprActionApi):
+    service = staticmethod(services.lcspr_resume)
+
+
+@extend_schema(request=PublishInputSerializer, responses=LcsprSerializer)
+class LcsprPublishApi(LcsprActionApi):
+    input_serializer = PublishInputSerializer
+    service = staticmethod(services.lcspr_publish)
+
+
+@extend_schema(request=NotNeededSerializer, responses=LcsprSerializer)
+class LcsprNotPublishedApi(LcsprActionApi):
+    input_serializer = NotNeededSerializer
+    service = staticmethod(services.lcspr_not_published)
+
+
+class LcsprFinalReportApi(LcsprActionApi):
+    input_serializer = FinalReportInputSerializer
+    service = staticmethod(services.lcspr_final_report)
+
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, reference):
-        lcspr = self.lcspr(reference)
+        lcspr = Lcspr.objects.get(incident=self.case_with_lcspr(reference))
         if not lcspr.final_report:
             raise Http404
         return _download(lcspr.final_report, f"{reference}-final-report")
 
     @extend_schema(request=FinalReportInputSerializer, responses=LcsprSerializer)
     def post(self, request, reference):
-        self.lcspr(reference)
-        values = _valid(FinalReportInputSerializer, request)
-        services.lcspr_final_report(incident=self.case(reference), by=request.user, **values)
-        return self.show(reference)
-
-
-class LcsprPublishApi(LcsprApiBase):
-    @extend_schema(request=PublishInputSerializer, responses=LcsprSerializer)
-    def post(self, request, reference):
-        self.lcspr(reference)
-        services.lcspr_publish(
-            incident=self.case(reference), by=request.user, **_valid(PublishInputSerializer, request)
-        )
-        return self.show(reference)
-
-
-class LcsprNotPublishedApi(LcsprApiBase):
-    @extend_schema(request=NotNeededSerializer, responses=LcsprSerializer)
-    def post(self, request, reference):
-        self.lcspr(reference)
-        values = _valid(NotNeededSerializer, request)
-        services.lcspr_not_published(incident=self.case(reference), by=request.user, **values)
-        return self.show(reference)
+        return super().post(request, reference)
 
 
 class LcsprMilestonesApi(LcsprApiBase):
     @extend_schema(request=MilestoneInputSerializer, responses={201: LcsprMilestoneSerializer})
     def post(self, request, reference):
-        self.lcspr(reference)
+        incident = self.case_with_lcspr(reference)
         values = _valid(MilestoneInputSerializer, request)
-        milestone = services.lcspr_milestone_add(incident=self.case(reference), by=request.user, **values)
+        milestone = services.lcspr_milestone_add(incident=incident, by=request.user, **values)
         return Response(LcsprMilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
 
 class RecommendationsApi(LcsprApiBase):
     @extend_schema(responses=RecommendationSerializer(many=True))
     def get(self, request, reference):
-        return Response(RecommendationSerializer(self.lcspr(reference).recommendations.all(), many=True).data)
+        recommendations = Recommendation.objects.filter(lcspr__incident=self.case_with_lcspr(reference))
+        return Response(RecommendationSerializer(recommendations, many=True).data)
 
     @extend_schema(request=RecommendationInputSerializer, responses={201: RecommendationSerializer})
     def post(self, request, reference):
-        self.lcspr(reference)
+        incident = self.case_with_lcspr(reference)
         values = _valid(RecommendationInputSerializer, request)
-        recommendation = services.recommendation_add(incident=self.case(reference), by=request.user, **values)
+        recommendation = services.recommendation_add(incident=incident, by=request.user, **values)
         return Response(RecommendationSerializer(recommendation).data, status=status.HTTP_201_CREATED)
 
 
 class RecommendationApi(LcsprApiBase):
     @extend_schema(request=RecommendationInputSerializer, responses=RecommendationSerializer)
     def patch(self, request, reference, pk):
-        lcspr = self.lcspr(reference)
-        recommendation = get_object_or_404(Recommendation, pk=pk, lcspr=lcspr)
+        incident = self.case_with_lcspr(reference)
+        recommendation = get_object_or_404(Recommendation, pk=pk, lcspr__incident=incident)
         values = _valid(RecommendationInputSerializer, request, partial=True)
         recommendation = services.recommendation_update(
-            incident=self.case(reference), by=request.user, recommendation=recommendation, **values
+            incident=incident, by=request.user, recommendation=recommendation, **values
         )
         return Response(RecommendationSerializer(recommendation).data)
