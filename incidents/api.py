@@ -103,7 +103,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer)
     def partial_update(self, request, reference=None):
         incident = self._case()
-        serializer = IncidentUpdateSerializer(data=request_data(request, structured=("children",)))
+        serializer = IncidentUpdateSerializer(data=request_data(request, structured=("children",)), partial=True)
         serializer.is_valid(raise_exception=True)
         services.incident_update(incident=incident, by=request.user, **case_fields(serializer.validated_data))
         return self._show(incident.reference)

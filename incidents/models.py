@@ -215,6 +215,24 @@ class Incident(FSMModelMixin, models.Model):
 class Child(models.Model):
     """A child involved in the incident: the index child in full, others as far as known."""
 
+    # What is recorded about a child besides names: the partnership confirms these at rapid review.
+    CHARACTERISTICS = (
+        "date_of_birth",
+        "age_years",
+        "sex",
+        "gender_identity_differs",
+        "lgbtq",
+        "ethnicity",
+        "disability",
+        "disability_type",
+        "family_known_to_csc",
+        "child_in_need",
+        "child_protection_plan",
+        "looked_after",
+        "placement",
+        "care_order",
+    )
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="children")
     is_index = models.BooleanField("index child", default=False)
     # Names are optional, and shown only to the roles that need them (incidents.rules).

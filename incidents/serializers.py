@@ -9,7 +9,7 @@ from reviews.selectors import lcspr_of, rapid_review_of
 from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 
 from . import rules
-from .codes import Channel, OfflineMethod
+from .codes import AbuseOrNeglect, Channel, OfflineMethod, Reason
 from .models import Child, Incident, TimelineEvent
 
 NAME_FIELDS = ("first_name", "last_name")
@@ -20,27 +20,7 @@ class ChildSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = [
-            "id",
-            "is_index",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "age_years",
-            "age_group",
-            "sex",
-            "gender_identity_differs",
-            "lgbtq",
-            "ethnicity",
-            "disability",
-            "disability_type",
-            "family_known_to_csc",
-            "child_in_need",
-            "child_protection_plan",
-            "looked_after",
-            "placement",
-            "care_order",
-        ]
+        fields = ["id", "is_index", *NAME_FIELDS, *Child.CHARACTERISTICS, "age_group"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -55,7 +35,7 @@ class ChildInputSerializer(StrictSerializer, serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = [f for f in ChildSerializer.Meta.fields if f != "age_group"]
+        fields = ["id", "is_index", *NAME_FIELDS, *Child.CHARACTERISTICS]
         extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
 
 
@@ -145,24 +125,27 @@ class IncidentDetailSerializer(IncidentSerializer):
         return TimelineEventSerializer(self.context["timeline"], many=True).data
 
 
-class IncidentCreateSerializer(StrictSerializer):
-    """A draft notification (a local authority) or an offline one keyed by the secretariat."""
+class IncidentUpdateSerializer(StrictSerializer):
+    """A case's details as they may be changed (used with partial=True) or given when it starts."""
 
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
-    local_authority = LocalAuthorityField(required=False)
     home_local_authority = LocalAuthorityField(required=False, allow_null=True)
     placing_local_authority = LocalAuthorityField(required=False, allow_null=True)
     incident_date = serializers.DateField()
     la_aware_date = serializers.DateField()
-    reason = serializers.ChoiceField(choices=Incident._meta.get_field("reason").choices)
-    abuse_or_neglect = serializers.ChoiceField(
-        choices=Incident._meta.get_field("abuse_or_neglect").choices, required=False
-    )
+    reason = serializers.ChoiceField(choices=Reason.choices)
+    abuse_or_neglect = serializers.ChoiceField(choices=AbuseOrNeglect.choices, required=False)
     looked_after_child_death = serializers.BooleanField(required=False)
     case_outline = serializers.CharField(required=False, allow_blank=True)
     children = ChildInputSerializer(many=True, required=False)
     offline_method = serializers.ChoiceField(choices=OfflineMethod.choices, required=False)
     offline_received_on = serializers.DateField(required=False)
+
+
+class IncidentCreateSerializer(IncidentUpdateSerializer):
+    """A draft notification (a local authority) or an offline one keyed by the secretariat."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    local_authority = LocalAuthorityField(required=False)
     offline_document = serializers.FileField(required=False)
 
     def validate(self, attrs):
@@ -184,22 +167,6 @@ class IncidentCreateSerializer(StrictSerializer):
             if extra:
                 raise serializers.ValidationError(extra)
         return attrs
-
-
-class IncidentUpdateSerializer(StrictSerializer):
-    home_local_authority = LocalAuthorityField(required=False, allow_null=True)
-    placing_local_authority = LocalAuthorityField(required=False, allow_null=True)
-    incident_date = serializers.DateField(required=False)
-    la_aware_date = serializers.DateField(required=False)
-    reason = serializers.ChoiceField(choices=Incident._meta.get_field("reason").choices, required=False)
-    abuse_or_neglect = serializers.ChoiceField(
-        choices=Incident._meta.get_field("abuse_or_neglect").choices, required=False
-    )
-    looked_after_child_death = serializers.BooleanField(required=False)
-    case_outline = serializers.CharField(required=False, allow_blank=True)
-    children = ChildInputSerializer(many=True, required=False)
-    offline_method = serializers.ChoiceField(choices=OfflineMethod.choices, required=False)
-    offline_received_on = serializers.DateField(required=False)
 
 
 class SubmitSerializer(StrictSerializer):

@@ -97,6 +97,21 @@ class RapidReview(FSMModelMixin, models.Model):
 class RapidReviewVersion(models.Model):
     """One version of a rapid review as it reached the Panel. Versions are never changed or deleted."""
 
+    # What the partnership found and decided, as it sends them.
+    FINDINGS = (
+        "completed_on",
+        "reason_at_review",
+        "likely_cause",
+        "lcspr_decision",
+        "lcspr_rationale",
+        "lines_of_enquiry",
+        "lcspr_decision_on",
+        "national_review_recommended",
+        "immediate_actions",
+        "learning",
+        "practice_themes",
+    )
+
     rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
     document = models.FileField(upload_to="rapid-reviews/%Y/%m/")

@@ -8,22 +8,7 @@ from organisations.serializers import LocalAuthorityField, StrictSerializer
 
 from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation
 
-INDEX_CHILD_FIELDS = [
-    "date_of_birth",
-    "age_years",
-    "sex",
-    "gender_identity_differs",
-    "lgbtq",
-    "ethnicity",
-    "disability",
-    "disability_type",
-    "family_known_to_csc",
-    "child_in_need",
-    "child_protection_plan",
-    "looked_after",
-    "placement",
-    "care_order",
-]
+INDEX_CHILD_FIELDS = Child.CHARACTERISTICS
 
 
 class IndexChildSerializer(StrictSerializer, serializers.ModelSerializer):
@@ -31,7 +16,7 @@ class IndexChildSerializer(StrictSerializer, serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = INDEX_CHILD_FIELDS
+        fields = list(INDEX_CHILD_FIELDS)
         extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
 
 
@@ -47,24 +32,7 @@ class RapidReviewVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RapidReviewVersion
-        fields = [
-            "number",
-            "document_type",
-            "completed_on",
-            "sent_on",
-            "sent_by",
-            "reason_at_review",
-            "likely_cause",
-            "lcspr_decision",
-            "lcspr_rationale",
-            "lines_of_enquiry",
-            "lcspr_decision_on",
-            "national_review_recommended",
-            "immediate_actions",
-            "learning",
-            "practice_themes",
-            "panel_responded_on",
-        ]
+        fields = ["number", "document_type", "sent_on", "sent_by", *RapidReviewVersion.FINDINGS, "panel_responded_on"]
 
 
 class RapidReviewSerializer(serializers.ModelSerializer):

@@ -29,20 +29,6 @@ from .selectors import lcspr_of
 LCSPR_MONTHS = 6
 FINAL_REPORT_WORKING_DAYS_BEFORE = 7
 
-REVIEW_FIELDS = (
-    "completed_on",
-    "reason_at_review",
-    "likely_cause",
-    "lcspr_decision",
-    "lcspr_rationale",
-    "lines_of_enquiry",
-    "lcspr_decision_on",
-    "national_review_recommended",
-    "immediate_actions",
-    "learning",
-    "practice_themes",
-)
-
 
 # Deadlines -------------------------------------------------------------------------------------------
 
@@ -154,7 +140,7 @@ def _send(*, incident, by, document, index_child, values):
         document_type=mime,
         sent_on=on,
         sent_by=by,
-        **{name: values[name] for name in REVIEW_FIELDS if name in values},
+        **{name: values[name] for name in RapidReviewVersion.FINDINGS if name in values},
     )
     version.document.save(document.name, document, save=False)
     version.save()
