@@ -33,7 +33,8 @@ def deadline_sync(*, incident, kind, responsible, starts_on, due_on, met_on=None
     """Make the case's deadline of this kind say what its dates say; create it if it is new.
 
     The due date follows the dates it is computed from (a corrected awareness date moves it). Met
-    stays met with the date it was met; an open deadline is cancelled when its case no longer needs it.
+    stays met with the date it was met; an open deadline is cancelled when its case no longer needs it,
+    and stays cancelled.
     """
     if met_on is not None:
         status, cancelled_on = Deadline.Status.MET, None
@@ -54,10 +55,8 @@ def deadline_sync(*, incident, kind, responsible, starts_on, due_on, met_on=None
             "cancelled_on": cancelled_on,
         },
     )
-    if created:
-        return deadline
-    if deadline.status == Deadline.Status.CANCELLED and status == Deadline.Status.CANCELLED:
-        return deadline  # keep the date it was first cancelled
+    if created or deadline.status == Deadline.Status.CANCELLED:
+        return deadline  # nothing brings a cancelled deadline back: its case no longer needs it
     if deadline.status == Deadline.Status.MET and status == Deadline.Status.CANCELLED:
         return deadline  # a met deadline is history; withdrawal cancels only open ones
     values = {

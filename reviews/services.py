@@ -294,7 +294,13 @@ def rapid_review_not_needed_decide(*, incident, by, accept, view=""):
     return review
 
 
+def _check_not_withdrawn(incident):
+    if incident.status == Incident.Status.WITHDRAWN:
+        raise TransitionNotAllowed("This notification was withdrawn: nothing more is done on it.")
+
+
 def _review_for_update(incident):
+    _check_not_withdrawn(incident)
     try:
         return RapidReview.objects.select_for_update().get(incident=incident)
     except RapidReview.DoesNotExist:
@@ -305,6 +311,7 @@ def _review_for_update(incident):
 
 
 def _lcspr_for_update(incident):
+    _check_not_withdrawn(incident)
     try:
         return Lcspr.objects.select_for_update().get(incident=incident)
     except Lcspr.DoesNotExist:

@@ -240,3 +240,25 @@ def test_recommendations_are_deadlines_like_any_other(lcspr, august_case, client
     due.refresh_from_db()
     assert (due.status, due.met_on, due.met_late) == ("met", D("2024-07-05"), True)
     assert lead.get(base).json()[0]["completion_evidence"] == "Audit found 49 of 50."
+
+
+def test_a_withdrawn_case_stops_its_local_review_and_its_deadlines_stay_cancelled(
+    lcspr, august_case, client_for, leeds_lead, secretariat, london_time
+):
+    from incidents.services import incident_withdraw
+
+    with london_time("2023-09-15"):
+        incident_withdraw(incident=august_case, by=secretariat, reason="Criteria not met after all.")
+        response = client_for(leeds_lead).post(
+            f"/api/v1/incidents/{august_case.reference}/lcspr/recommendations/",
+            {
+                "text": "x",
+                "owner_organisation": "x",
+                "owner_role": "x",
+                "due_on": "2024-01-01",
+                "impact_evaluation": "x",
+            },
+            format="json",
+        )
+    assert response.status_code == 409
+    assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).status == "cancelled"
