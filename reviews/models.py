@@ -264,6 +264,17 @@ class LcsprMilestone(models.Model):
 class Recommendation(models.Model):
     """A recommendation of the review, with an owner, a due date and how its impact will be evaluated."""
 
+    # What the partnership records and changes; completed_on and closed_on follow from the status.
+    EDITABLE = (
+        "text",
+        "owner_organisation",
+        "owner_role",
+        "due_on",
+        "status",
+        "impact_evaluation",
+        "completion_evidence",
+    )
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         IN_PROGRESS = "in_progress", "In progress"

@@ -119,17 +119,7 @@ class LcsprMilestoneSerializer(serializers.ModelSerializer):
 class RecommendationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recommendation
-        fields = [
-            "id",
-            "text",
-            "owner_organisation",
-            "owner_role",
-            "due_on",
-            "status",
-            "impact_evaluation",
-            "completion_evidence",
-            "completed_on",
-        ]
+        fields = ["id", *Recommendation.EDITABLE, "completed_on"]
         read_only_fields = ["id", "completed_on"]
 
 

@@ -450,17 +450,6 @@ def lcspr_milestone_add(*, incident, by, happened_on, description):
     return milestone
 
 
-RECOMMENDATION_FIELDS = (
-    "text",
-    "owner_organisation",
-    "owner_role",
-    "due_on",
-    "status",
-    "impact_evaluation",
-    "completion_evidence",
-)
-
-
 def _check_recommendation(values):
     errors = {}
     if (
@@ -504,7 +493,7 @@ def recommendation_update(*, incident, by, recommendation, **values):
     if not rules.can_run_lcspr(lcspr, by):
         raise PermissionDenied("Your role does not allow changing this local review.")
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk, lcspr=lcspr)
-    merged = {name: values.get(name, getattr(recommendation, name)) for name in RECOMMENDATION_FIELDS}
+    merged = {name: values.get(name, getattr(recommendation, name)) for name in Recommendation.EDITABLE}
     _check_recommendation(merged)
     changed = sorted(name for name, value in values.items() if getattr(recommendation, name) != value)
     for name in changed:
