@@ -10,8 +10,8 @@ admin.site.site_title = "CSPRP administration"
 api_v1 = [
     path("", include("organisations.api_urls")),
     path("", include("reviews.api_urls")),
+    path("", include("casefile.api_urls")),
     path("", include("incidents.api_urls")),
-    path("", include("deadlines.api_urls")),
 ]
 
 urlpatterns = [

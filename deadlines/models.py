@@ -41,6 +41,7 @@ class Deadline(models.Model):
         RETROSPECTIVE_NOTIFICATION = "retrospective_notification", "Retrospective notification"
         OFFLINE_CONFIRMATION = "offline_confirmation", "Offline notification confirmed"
         RAPID_REVIEW = "rapid_review", "Rapid review"
+        RAPID_REVIEW_RESUBMISSION = "rapid_review_resubmission", "Returned rapid review sent again"
         PANEL_RESPONSE = "panel_response", "Panel response letter"
         LCSPR_PUBLICATION = "lcspr_publication", "Local review published"
         FINAL_REPORT = "final_report", "Final report to the Panel and DfE"

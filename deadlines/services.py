@@ -29,44 +29,20 @@ def bank_holidays_sync(*, holidays=None):
     return len(new)
 
 
-def deadline_sync(*, incident, kind, responsible, starts_on, due_on, met_on=None, cancelled_on=None, subject=""):
-    """Make the case's deadline of this kind say what its dates say; create it if it is new.
-
-    The due date follows the dates it is computed from (a corrected awareness date moves it). Met
-    stays met with the date it was met; an open deadline is cancelled when its case no longer needs it,
-    and stays cancelled.
-    """
+def _outcome(met_on, cancelled_on):
     if met_on is not None:
-        status, cancelled_on = Deadline.Status.MET, None
-    elif cancelled_on is not None:
-        status = Deadline.Status.CANCELLED
-    else:
-        status = Deadline.Status.OPEN
-    deadline, created = Deadline.objects.get_or_create(
-        incident=incident,
-        kind=kind,
-        subject=subject,
-        defaults={
-            "responsible": responsible,
-            "starts_on": starts_on,
-            "due_on": due_on,
-            "status": status,
-            "met_on": met_on,
-            "cancelled_on": cancelled_on,
-        },
-    )
-    if created or deadline.status == Deadline.Status.CANCELLED:
+        return Deadline.Status.MET, None
+    if cancelled_on is not None:
+        return Deadline.Status.CANCELLED, cancelled_on
+    return Deadline.Status.OPEN, None
+
+
+def _deadline_change(deadline, values):
+    """Save the values that differ; a cancelled deadline stays cancelled, a met one is never cancelled."""
+    if deadline.status == Deadline.Status.CANCELLED:
         return deadline  # nothing brings a cancelled deadline back: its case no longer needs it
-    if deadline.status == Deadline.Status.MET and status == Deadline.Status.CANCELLED:
-        return deadline  # a met deadline is history; withdrawal cancels only open ones
-    values = {
-        "responsible_id": responsible.pk,
-        "starts_on": starts_on,
-        "due_on": due_on,
-        "status": status,
-        "met_on": met_on,
-        "cancelled_on": cancelled_on,
-    }
+    if deadline.status == Deadline.Status.MET and values.get("status") == Deadline.Status.CANCELLED:
+        return deadline  # a met deadline is history; cancelling a stage cancels only open ones
     changed = [name for name, value in values.items() if getattr(deadline, name) != value]
     if changed:
         for name in changed:
@@ -75,8 +51,53 @@ def deadline_sync(*, incident, kind, responsible, starts_on, due_on, met_on=None
     return deadline
 
 
-def deadlines_cancel_open(*, incident, on):
-    """Cancel every open deadline of a case (a withdrawn notification needs no more action)."""
-    return Deadline.objects.filter(incident=incident, status=Deadline.Status.OPEN).update(
-        status=Deadline.Status.CANCELLED, cancelled_on=on
-    )
+def deadline_sync(*, incident, kind, responsible, starts_on, due_on, met_on=None, cancelled_on=None, subject=""):
+    """Make the case's deadline of this kind say what its dates say; create it if it is new.
+
+    The due date follows the dates it is computed from (a corrected awareness date moves it). Met
+    stays met with the date it was met; an open deadline is cancelled when its case no longer needs it,
+    and stays cancelled.
+    """
+    status, cancelled_on = _outcome(met_on, cancelled_on)
+    values = {
+        "responsible_id": responsible.pk,
+        "starts_on": starts_on,
+        "due_on": due_on,
+        "status": status,
+        "met_on": met_on,
+        "cancelled_on": cancelled_on,
+    }
+    deadline, created = Deadline.objects.get_or_create(incident=incident, kind=kind, subject=subject, defaults=values)
+    return deadline if created else _deadline_change(deadline, values)
+
+
+def deadline_schedule(*, incident, kind, responsible, starts_on, due_on, subject=""):
+    """Create the deadline, open, or move its dates; leave whether it was met or cancelled as it is.
+
+    For a deadline whose dates one app knows and whose outcome a higher app records (deadline_outcome):
+    the rapid review is due from the notification, and met when the review arrives.
+    """
+    values = {"responsible_id": responsible.pk, "starts_on": starts_on, "due_on": due_on}
+    deadline, created = Deadline.objects.get_or_create(incident=incident, kind=kind, subject=subject, defaults=values)
+    return deadline if created else _deadline_change(deadline, values)
+
+
+def deadline_outcome(*, incident, kind, met_on=None, cancelled_on=None, subject=""):
+    """Record what became of a scheduled deadline: met, cancelled, or (neither date) still open.
+
+    Returns the deadline, or None if the case has none of this kind (nothing is created).
+    """
+    deadline = Deadline.objects.filter(incident=incident, kind=kind, subject=subject).first()
+    if deadline is None:
+        return None
+    status, cancelled_on = _outcome(met_on, cancelled_on)
+    return _deadline_change(deadline, {"status": status, "met_on": met_on, "cancelled_on": cancelled_on})
+
+
+def deadlines_cancel_open(*, incident, on, kinds=None):
+    """Cancel open deadlines of a case that it can no longer meet: all of them (a withdrawn
+    notification needs no more action), or those of the given kinds (a stage that ended)."""
+    deadlines = Deadline.objects.filter(incident=incident, status=Deadline.Status.OPEN)
+    if kinds is not None:
+        deadlines = deadlines.filter(kind__in=kinds)
+    return deadlines.update(status=Deadline.Status.CANCELLED, cancelled_on=on)

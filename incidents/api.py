@@ -9,12 +9,16 @@ from pathlib import Path
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from deadlines.filters import DeadlineFilter
+from deadlines.models import Deadline
+from deadlines.selectors import deadline_list
+from deadlines.serializers import CaseDeadlineSerializer
 from organisations.models import Organisation
 from organisations.selectors import user_scope
 from organisations.serializers import request_data
@@ -36,7 +40,17 @@ from .serializers import (
 )
 
 
+def require_case_reader(user):
+    """Analysts see statistics, not cases: 403 for every list and read of cases."""
+    if not user.has_perm("incidents.read_cases"):
+        raise PermissionDenied("Your role sees statistics, not cases.")
+
+
 class IncidentViewSet(viewsets.GenericViewSet):
+    """Cases. Every response that shows one case uses `detail_serializer_class`, which the case file
+    (casefile.api) widens with what the apps above incidents know."""
+
+    detail_serializer_class = IncidentDetailSerializer
     lookup_field = "reference"
     filterset_class = IncidentFilter
     serializer_class = IncidentSerializer
@@ -62,14 +76,10 @@ class IncidentViewSet(viewsets.GenericViewSet):
     def _show(self, reference, status_code=status.HTTP_200_OK):
         incident = incident_get(user=self.request.user, reference=reference)
         context = {**self.get_serializer_context(), "timeline": incident_timeline(incident=incident)}
-        return Response(IncidentDetailSerializer(incident, context=context).data, status=status_code)
-
-    def _require_case_reader(self):
-        if not user_scope(user=self.request.user).reads_cases and not self.request.user.is_superuser:
-            raise PermissionDenied("Your role sees statistics, not cases.")
+        return Response(self.detail_serializer_class(incident, context=context).data, status=status_code)
 
     def list(self, request):
-        self._require_case_reader()
+        require_case_reader(request.user)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -144,3 +154,20 @@ class IncidentViewSet(viewsets.GenericViewSet):
             raise Http404
         name = f"{incident.reference}-original{Path(incident.offline_document.name).suffix}"
         return FileResponse(incident.offline_document.open("rb"), as_attachment=True, filename=name)
+
+
+class DeadlineListApi(generics.ListAPIView):
+    """Every deadline of the cases a person may see."""
+
+    serializer_class = CaseDeadlineSerializer
+    filterset_class = DeadlineFilter
+    queryset = Deadline.objects.none()  # the real one is always scoped through the cases
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        require_case_reader(self.request.user)
+        return deadline_list(incidents=incident_list(user=self.request.user)).order_by("due_on", "kind", "pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}

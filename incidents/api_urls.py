@@ -1,10 +1,7 @@
-"""API URLs for cases."""
+"""API URLs for deadlines. The cases' own routes are the case file's (casefile.api_urls)."""
 
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-from .api import IncidentViewSet
+from .api import DeadlineListApi
 
-router = SimpleRouter()
-router.register("incidents", IncidentViewSet, basename="incident")
-
-urlpatterns = router.urls
+urlpatterns = [path("deadlines/", DeadlineListApi.as_view(), name="api-deadlines")]

@@ -10,6 +10,7 @@ from organisations.selectors import organisation_find
 
 from . import services
 from .models import Incident
+from .workflow import today
 
 DEMO_OUTLINE = "Demonstration case: not a real child."
 
@@ -17,7 +18,7 @@ DEMO_OUTLINE = "Demonstration case: not a real child."
 def demo_case_values(*, aware_working_days_ago, reason="serious_harm", age=2, sex="female", calendar=None):
     """A demonstration case's details: the authority became aware some working days ago."""
     calendar = calendar or WorkingCalendar.from_database()
-    aware = calendar.add_working_days(services.today(), -aware_working_days_ago)
+    aware = calendar.add_working_days(today(), -aware_working_days_ago)
     return {
         "incident_date": aware - datetime.timedelta(days=1),
         "la_aware_date": aware,
@@ -37,10 +38,14 @@ def demo_cases_seed():
     leeds = organisation_find(name_or_code="E08000035")
     calendar = WorkingCalendar.from_database()
 
+    made = []
+
     def start(**kwargs):
-        return services.incident_create(
+        incident = services.incident_create(
             by=notifier, notifying_la=leeds, **demo_case_values(calendar=calendar, **kwargs)
         )
+        made.append(incident)
+        return incident
 
     start(aware_working_days_ago=1)
     on_time = start(aware_working_days_ago=2, reason="death", age=0, sex="male")
@@ -51,11 +56,12 @@ def demo_cases_seed():
     services.incident_submit(incident=withdrawn, by=notifier)
     services.incident_withdraw(incident=withdrawn, by=notifier, reason="Further enquiry found no abuse or neglect.")
     offline_values = demo_case_values(calendar=calendar, aware_working_days_ago=3, age=11)
-    services.incident_key_offline(
+    offline = services.incident_key_offline(
         by=secretariat,
         notifying_la=leeds,
         offline_method="phone",
         offline_received_on=calendar.add_working_days(offline_values["la_aware_date"], 1),
         **offline_values,
     )
-    return 5
+    made.append(offline)
+    return len(made)

@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from deadlines.models import Deadline
 from organisations.models import Organisation
 
-from . import rules
 from .codes import (
     AbuseOrNeglect,
     CareOrder,
@@ -134,12 +133,14 @@ class Incident(FSMModelMixin, models.Model):
         field=status,
         source=[Status.DRAFT, Status.NOT_NOTIFIED],
         target=Status.NOTIFIED,
-        permission=rules.can_submit,
+        permission="incidents.submit_notification",
         custom={"label": "Submit notification", "admin": True},
     )
-    def submit(self, *, on, late_reason="", rapid_review_sent_on=None):
+    def submit(self, *, on, late_reason=""):
+        """A case opened from a rapid review nobody notified is retrospective whatever the dates: its
+        review came first. (Cases imported from the historical log compare the two dates instead.)"""
         self.notified_on = on
-        self.retrospective = bool(rapid_review_sent_on and on > rapid_review_sent_on)
+        self.retrospective = self.status == self.Status.NOT_NOTIFIED
         self.reason_at_notification = self.reason
         if late_reason:
             self.late_reason = late_reason
@@ -148,7 +149,7 @@ class Incident(FSMModelMixin, models.Model):
         field=status,
         source=Status.NOTIFIED,
         target=Status.WITHDRAWN,
-        permission=rules.can_withdraw,
+        permission="incidents.withdraw_notification",
         custom={"label": "Withdraw", "admin": True, "form": "incidents.admin.WithdrawForm"},
     )
     def withdraw(self, *, on, reason):
@@ -160,7 +161,7 @@ class Incident(FSMModelMixin, models.Model):
         source=Status.NOTIFIED,
         target=Status.NOTIFIED,
         conditions=[lambda incident: incident.awaits_confirmation],
-        permission=rules.can_confirm,
+        permission="incidents.confirm_notification",
         custom={"label": "Confirm offline notification", "admin": True},
     )
     def confirm(self, *, on, by, late_reason=""):
@@ -169,12 +170,24 @@ class Incident(FSMModelMixin, models.Model):
         if late_reason:
             self.late_reason = late_reason
 
-    @transition(field=status, source=Status.DRAFT, target=Status.NOT_NOTIFIED, custom={"admin": False})
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.NOT_NOTIFIED,
+        permission="reviews.open_unnotified_case",
+        custom={"admin": False},
+    )
     def open_unnotified(self, *, requested_on):
         """A rapid review arrived for an incident nobody notified: the authority is asked to notify it."""
         self.retrospective_requested_on = requested_on
 
-    @transition(field=status, source=Status.DRAFT, target=Status.NOTIFIED, custom={"admin": False})
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.NOTIFIED,
+        permission="incidents.key_offline",
+        custom={"admin": False},
+    )
     def key_offline(self, *, received_on, keyed_on):
         """The Panel keys a notification that reached it another way: notified on the day it arrived."""
         self.notified_on = received_on
@@ -182,6 +195,11 @@ class Incident(FSMModelMixin, models.Model):
         self.reason_at_notification = self.reason
 
     # What the dates say.
+
+    @property
+    def case(self):
+        """The case itself: permissions take a case or any record of one (incidents.rules)."""
+        return self
 
     @property
     def awaits_confirmation(self):
@@ -268,7 +286,9 @@ class Child(models.Model):
         ]
 
     def __str__(self):
-        return f"Child {self.pk} of {self.incident_id}" + (" (index)" if self.is_index else "")
+        # Never a name, nor a database id: what tells the children of a case apart without naming them.
+        age = f"aged {self.age_years}" if self.age_years is not None else "age not recorded"
+        return f"{'Index child' if self.is_index else 'Child'}, {age}, {self.get_sex_display().lower()}"
 
     @property
     def age_group(self):
@@ -288,24 +308,11 @@ class TimelineEvent(models.Model):
         REASON_CHANGED = "reason_changed", "Reason changed"
         CHILDREN_CHANGED = "children_changed", "Children's details changed"
         RETROSPECTIVE_REQUESTED = "retrospective_requested", "Retrospective notification requested"
-        RAPID_REVIEW_SENT = "rapid_review_sent", "Rapid review received"
-        RAPID_REVIEW_RETURNED = "rapid_review_returned", "Rapid review returned for more information"
-        NO_RAPID_REVIEW_PROPOSED = "no_rapid_review_proposed", "Partnership says no rapid review is needed"
-        NO_RAPID_REVIEW_ACCEPTED = "no_rapid_review_accepted", "Panel accepts no rapid review is needed"
-        NO_RAPID_REVIEW_DECLINED = "no_rapid_review_declined", "Panel asks for a rapid review after all"
-        LCSPR_OPENED = "lcspr_opened", "Local review started"
-        LCSPR_CHANGED = "lcspr_changed", "Local review details changed"
-        LCSPR_PAUSED = "lcspr_paused", "Local review paused"
-        LCSPR_RESUMED = "lcspr_resumed", "Local review resumed"
-        FINAL_REPORT_RECEIVED = "final_report_received", "Final report received"
-        LCSPR_PUBLISHED = "lcspr_published", "Local review published"
-        LCSPR_NOT_PUBLISHED = "lcspr_not_published", "Local review not published"
-        MILESTONE = "milestone", "Local review milestone"
-        RECOMMENDATION_ADDED = "recommendation_added", "Recommendation added"
-        RECOMMENDATION_CHANGED = "recommendation_changed", "Recommendation changed"
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # A choice from the app that recorded it: TimelineEvent.Kind for the case, reviews.models.ReviewEvent
+    # for its reviews, and so on up. Its label is kept as the summary.
+    kind = models.CharField(max_length=40)
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     summary = models.CharField(max_length=300)

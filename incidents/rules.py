@@ -1,46 +1,50 @@
-"""Who may do what to a case. Transitions name these as their `permission`; services check them first.
+"""Who may do what to a case, declared once as django-rules permissions.
 
-Seeing a case is the selector's business (incidents.selectors.incident_list); these rules decide what a
-person who can see it may do.
+Transitions name these as their `permission`; services check them through `incidents.workflow`; the
+API and the admin ask `user.has_perm`. The object is the case, or a record of it with a `case`
+property (a rapid review, a local review, a recommendation). Seeing a case at all is the selector's
+business (`incidents.selectors.incident_list`); `view_case` asks it.
 """
 
-from organisations.models import Role
-from organisations.selectors import user_scope
+import rules
+
+from organisations.rules import is_notifier, is_partnership_lead, is_secretariat, leads_for, notifies_for, reads_cases
+
+from .selectors import incident_visible
 
 
-def is_notifier_for(user, incident):
+@rules.predicate
+def sees_case(user, record):
+    return record is not None and incident_visible(user=user, incident=record.case)
+
+
+@rules.predicate
+def notifies_for_case(user, record):
     """A notifier in the local authority that made (or must make) the notification."""
-    return incident.notifying_la_id in user_scope(user=user).notifier_la_ids
+    return record is not None and notifies_for(user, record.case.notifying_la)
 
 
-def can_submit(incident, user):
-    return user.is_superuser or is_notifier_for(user, incident)
+@rules.predicate
+def leads_for_case(user, record):
+    """A lead of the partnership covering the authority that notified the case."""
+    return record is not None and leads_for(user, record.case.notifying_la)
 
 
-def can_confirm(incident, user):
-    return user.is_superuser or is_notifier_for(user, incident)
+@rules.predicate
+def is_draft(user, record):
+    return record is not None and record.case.status == record.case.Status.DRAFT
 
 
-def can_withdraw(incident, user):
-    return user.is_superuser or is_notifier_for(user, incident) or user_scope(user=user).is_secretariat
+VIEW_CASE = "incidents.view_case"
 
-
-def can_edit(incident, user):
-    """The notifying authority edits its case; the secretariat corrects one once it reached the Panel."""
-    if user.is_superuser or is_notifier_for(user, incident):
-        return True
-    return user_scope(user=user).is_secretariat and incident.status != incident.Status.DRAFT
-
-
-def can_start_notification(user, local_authority):
-    return user.is_superuser or local_authority.pk in user_scope(user=user).notifier_la_ids
-
-
-def can_key_offline(user):
-    return user.is_superuser or user_scope(user=user).is_secretariat
-
-
-def can_see_child_names(user):
-    """Names go to those who work the case: the authority, the partnership and the secretariat."""
-    scope = user_scope(user=user)
-    return bool(scope.notifier_la_ids or scope.partnership_ids or Role.PANEL_SECRETARIAT in scope.panel_roles)
+rules.add_perm(VIEW_CASE, sees_case)
+rules.add_perm("incidents.read_cases", reads_cases)
+rules.add_perm("incidents.start_notification", notifies_for)  # the object is the local authority
+rules.add_perm("incidents.key_offline", is_secretariat)
+rules.add_perm("incidents.submit_notification", notifies_for_case)
+rules.add_perm("incidents.confirm_notification", notifies_for_case)
+rules.add_perm("incidents.withdraw_notification", notifies_for_case | is_secretariat)
+# The notifying authority edits its case; the secretariat corrects one once it reached the Panel.
+rules.add_perm("incidents.change_case", notifies_for_case | (is_secretariat & ~is_draft))
+# Names go to those who work the case: the authority, the partnership and the secretariat.
+rules.add_perm("incidents.see_child_names", is_notifier | is_partnership_lead | is_secretariat)

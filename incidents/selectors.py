@@ -12,9 +12,10 @@ from .models import Incident, TimelineEvent
 def incident_list(*, user):
     """The cases this person may see; for anyone else a case does not exist (404, never 403).
 
-    Local authority notifiers see cases their authority notified, or where it is the child's home or
-    placing authority; partnership leads see their authorities' cases; Panel caseworkers see all;
-    analysts see none (they see statistics).
+    A draft is its notifying authority's alone until it is submitted. Once submitted (or opened from
+    a rapid review nobody notified): local authority notifiers see cases their authority notified, or
+    where it is the child's home or placing authority; partnership leads see their authorities' cases;
+    Panel caseworkers see all; analysts see none (they see statistics).
     """
     qs = Incident.objects.select_related("notifying_la", "home_la", "placing_la").prefetch_related(
         "children",
@@ -23,8 +24,9 @@ def incident_list(*, user):
     if user.is_superuser:
         return qs
     scope = user_scope(user=user)
+    own_drafts = Q(status=Incident.Status.DRAFT, notifying_la__in=scope.notifier_la_ids)
     if scope.is_panel_caseworker:
-        return qs
+        return qs.filter(~Q(status=Incident.Status.DRAFT) | own_drafts)
     visible = Q(pk__in=[])
     if scope.notifier_la_ids:
         las = scope.notifier_la_ids
@@ -36,7 +38,14 @@ def incident_list(*, user):
             | Q(home_la__partnership__in=partnerships)
             | Q(placing_la__partnership__in=partnerships)
         )
-    return qs.filter(visible)
+    return qs.filter((visible & ~Q(status=Incident.Status.DRAFT)) | own_drafts)
+
+
+def incident_visible(*, user, incident):
+    """Whether this person may see this case: incident_list's answer for one case."""
+    if not user.is_authenticated:
+        return False
+    return incident_list(user=user).filter(pk=incident.pk).exists()
 
 
 def incident_get(*, user, reference):

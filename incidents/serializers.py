@@ -1,14 +1,10 @@
 """API representations of cases: what comes in is checked field by field; rules live in the services."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deadlines.serializers import DeadlineSerializer
 from organisations.serializers import LocalAuthorityField, StrictSerializer
-from reviews.selectors import lcspr_of, rapid_review_of
-from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 
-from . import rules
 from .codes import AbuseOrNeglect, Channel, OfflineMethod, Reason
 from .models import Child, Incident, TimelineEvent
 
@@ -102,24 +98,12 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class IncidentDetailSerializer(IncidentSerializer):
-    """One case in full: with its rapid review, its local review and its timeline."""
+    """One case with its timeline. The case file (casefile.serializers) adds what the apps above know."""
 
-    rapid_review = serializers.SerializerMethodField()
-    lcspr = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta(IncidentSerializer.Meta):
-        fields = [*IncidentSerializer.Meta.fields, "rapid_review", "lcspr", "timeline"]
-
-    @extend_schema_field(RapidReviewSerializer(allow_null=True))
-    def get_rapid_review(self, incident):
-        review = rapid_review_of(incident)
-        return RapidReviewSerializer(review).data if review else None
-
-    @extend_schema_field(LcsprSerializer(allow_null=True))
-    def get_lcspr(self, incident):
-        lcspr = lcspr_of(incident)
-        return LcsprSerializer(lcspr).data if lcspr else None
+        fields = [*IncidentSerializer.Meta.fields, "timeline"]
 
     def get_timeline(self, incident) -> list[dict]:
         return TimelineEventSerializer(self.context["timeline"], many=True).data
@@ -184,4 +168,4 @@ def case_fields(validated):
 
 
 def show_names(user):
-    return rules.can_see_child_names(user)
+    return user.has_perm("incidents.see_child_names")

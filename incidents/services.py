@@ -1,25 +1,33 @@
 """Writes to cases: start, key offline, change, submit, withdraw and confirm a notification.
 
-Each service checks who is acting (PermissionDenied: 403), locks the case and checks that its state
-allows the step (TransitionNotAllowed: 409), checks the input (ValidationError: 400), then changes the
-case, records a timeline event and recomputes the deadlines, all in one transaction. Pages, the API and
-Celery tasks all call these.
+Each service locks the case and checks, in this order, that the person can see it (404), that their
+role allows the step (PermissionDenied: 403), that its state allows it (TransitionNotAllowed: 409) and
+the input (ValidationError: 400); then it changes the case, records a timeline event and recomputes the
+deadlines, all in one transaction. Pages, the API and Celery tasks all call these.
 """
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed
 
 from deadlines.models import Deadline
-from deadlines.services import deadline_sync, deadlines_cancel_open
+from deadlines.services import deadline_schedule, deadline_sync, deadlines_cancel_open
 from deadlines.workingdays import WorkingCalendar
 
-from . import rules
 from .codes import Channel, OfflineMethod
-from .documents import OFFLINE_NOTIFICATION_TYPES, document_check
 from .models import Child, Incident, ReferenceSequence, TimelineEvent
+from .workflow import (
+    OFFLINE_NOTIFICATION_TYPES,
+    case_lock,
+    document_check,
+    document_store,
+    documents_discarded_on_error,
+    permission_check,
+    timeline_record,
+    today,
+    transition_check,
+)
 
 # Working Together to Safeguard Children: notify the Panel within 5 working days of becoming aware.
 NOTIFICATION_WORKING_DAYS = 5
@@ -29,6 +37,9 @@ OFFLINE_CONFIRMATION_WORKING_DAYS = 5
 RETROSPECTIVE_WORKING_DAYS = 5
 # Working Together: the partnership sends its rapid review within 15 working days of the notification.
 RAPID_REVIEW_WORKING_DAYS = 15
+
+# More children than any real incident involves: a bound on what one request can make.
+MAX_CHILDREN_PER_CASE = 20
 
 CASE_FIELDS = (
     "home_la",
@@ -42,11 +53,6 @@ CASE_FIELDS = (
 )
 OFFLINE_FIELDS = ("offline_method", "offline_received_on")
 CHILD_FIELDS = tuple(f.name for f in Child._meta.get_fields() if f.concrete and f.name not in {"id", "incident"})
-
-
-def today():
-    """Today in England: every statutory date is a local date in Europe/London."""
-    return timezone.localdate()
 
 
 # References -----------------------------------------------------------------------------------------
@@ -82,6 +88,8 @@ def check_case_dates(*, incident_date, la_aware_date, on):
 
 def _check_children(children, *, incident_date):
     """One or more children with exactly one index child; ages and dates of birth that agree."""
+    if len(children) > MAX_CHILDREN_PER_CASE:
+        raise ValidationError({"children": f"A case has at most {MAX_CHILDREN_PER_CASE} children."})
     errors = []
     for number, child in enumerate(children, start=1):
         born, age = child.get("date_of_birth"), child.get("age_years")
@@ -112,31 +120,7 @@ def _with_derived_age(child, *, incident_date):
     return child
 
 
-def incident_lock(incident):
-    """Re-read the case under a row lock, so two people acting at once act one after the other."""
-    return Incident.objects.select_for_update().get(pk=incident.pk)
-
-
-def transition_check(record, transition_method, *, by, permitted, done):
-    """403 if the person may not, 409 if the record's state does not allow it (in that order)."""
-    if not permitted(record, by):
-        raise PermissionDenied("Your role does not allow this.")
-    if not can_proceed(transition_method):
-        raise TransitionNotAllowed(f"This is {record.get_status_display().lower()}: it cannot be {done}.")
-
-
-# Timeline and deadlines -----------------------------------------------------------------------------
-
-
-def timeline_record(incident, kind, *, by, summary="", details=None):
-    """Add an event to the case's timeline: who did what, when. Details hold codes and dates, never names."""
-    return TimelineEvent.objects.create(
-        incident=incident,
-        kind=kind,
-        actor=by,
-        summary=summary or TimelineEvent.Kind(kind).label,
-        details=details or {},
-    )
+# Deadlines -------------------------------------------------------------------------------------------
 
 
 def incident_deadlines_refresh(*, incident, calendar=None):
@@ -145,8 +129,8 @@ def incident_deadlines_refresh(*, incident, calendar=None):
     notification: aware + 5 working days, met on the notification date.
     offline_confirmation: keyed + 5 working days, met when the authority confirms.
     retrospective_notification: the Panel's request + 5 working days, met on the notification date.
-    rapid_review: notification date + 15 working days, met when the first version reaches the Panel,
-    cancelled if the Panel accepts that none is needed. Not set for a retrospective notification.
+    rapid_review: notification date + 15 working days. Not set for a retrospective notification: its
+    review came first. Whether it was met or cancelled is for the reviews app to record.
     """
     calendar = calendar or WorkingCalendar.from_database()
     cancelled_on = incident.withdrawn_on if incident.status == Incident.Status.WITHDRAWN else None
@@ -181,27 +165,14 @@ def incident_deadlines_refresh(*, incident, calendar=None):
             met_on=incident.notified_on,
             cancelled_on=cancelled_on,
         )
-    review = rapid_review_of(incident)
     if incident.notified_on and not incident.retrospective and la.partnership_id:
-        sent_on = review.first_sent_on if review else None
-        accepted_on = review.not_needed_accepted_on if review else None
-        deadline_sync(
+        deadline_schedule(
             incident=incident,
             kind=Deadline.Kind.RAPID_REVIEW,
             responsible=la.partnership,
             starts_on=incident.notified_on,
             due_on=calendar.add_working_days(incident.notified_on, RAPID_REVIEW_WORKING_DAYS),
-            met_on=sent_on,
-            cancelled_on=cancelled_on or (None if sent_on else accepted_on),
         )
-
-
-def rapid_review_of(incident):
-    """The case's rapid review, if the partnership has done anything about one yet."""
-    try:
-        return incident.rapid_review
-    except ObjectDoesNotExist:
-        return None
 
 
 def notification_due_on(*, la_aware_date, calendar=None):
@@ -241,7 +212,7 @@ def _child_save(child, values, *, by):
 @transaction.atomic
 def incident_create(*, by, notifying_la, children=(), **fields):
     """A local authority starts a draft notification."""
-    if not rules.can_start_notification(by, notifying_la):
+    if not by.has_perm("incidents.start_notification", notifying_la):
         raise PermissionDenied("You can start a notification only for your own local authority.")
     _check_fields(fields, allowed=CASE_FIELDS)
     if not fields.get("la_aware_date"):
@@ -254,6 +225,7 @@ def incident_create(*, by, notifying_la, children=(), **fields):
     return incident
 
 
+@documents_discarded_on_error
 @transaction.atomic
 def incident_key_offline(
     *, by, notifying_la, offline_method, offline_received_on, offline_document=None, children=(), **fields
@@ -263,7 +235,7 @@ def incident_key_offline(
     It counts as notified on the day it arrived, stays `offline` in every statistic, and the local
     authority is asked to confirm it in the service within 5 working days.
     """
-    if not rules.can_key_offline(by):
+    if not by.has_perm("incidents.key_offline"):
         raise PermissionDenied("Only the Panel secretariat keys offline notifications.")
     _check_fields(fields, allowed=CASE_FIELDS)
     on = today()
@@ -280,15 +252,18 @@ def incident_key_offline(
         errors["offline_document"] = "Attach the original email or letter."
     if errors:
         raise ValidationError(errors)
+    mime = None
     if offline_document is not None:
-        document_check(field="offline_document", upload=offline_document, allowed_types=OFFLINE_NOTIFICATION_TYPES)
+        mime = document_check(
+            field="offline_document", upload=offline_document, allowed_types=OFFLINE_NOTIFICATION_TYPES
+        )
 
     fields = {**fields, "offline_method": offline_method, "offline_received_on": offline_received_on}
     incident = incident_start(
         by=by, notifying_la=notifying_la, fields=fields, children=list(children), channel=Channel.OFFLINE
     )
     if offline_document is not None:
-        incident.offline_document.save(offline_document.name, offline_document, save=False)
+        document_store(incident.offline_document, offline_document, mime=mime)
     incident.key_offline(received_on=offline_received_on, keyed_on=on)
     incident._history_user = by
     incident.save()
@@ -317,9 +292,8 @@ def incident_update(*, incident, by, children=None, **fields):
 
     `children` lists changes: an item with an `id` changes that child, one without adds a child.
     """
-    incident = incident_lock(incident)
-    if not rules.can_edit(incident, by):
-        raise PermissionDenied("Your role does not allow changing this case.")
+    incident = case_lock(incident)
+    permission_check(by=by, permission="incidents.change_case", record=incident)
     if incident.status == Incident.Status.WITHDRAWN:
         raise TransitionNotAllowed("A withdrawn notification cannot be changed.")
     allowed = CASE_FIELDS + (OFFLINE_FIELDS if incident.channel == Channel.OFFLINE else ())
@@ -426,8 +400,8 @@ def incident_submit(*, incident, by, late_reason=""):
 
     Working Together: within 5 working days of becoming aware. A later notification needs a reason.
     """
-    incident = incident_lock(incident)
-    transition_check(incident, incident.submit, by=by, permitted=rules.can_submit, done="submitted")
+    incident = case_lock(incident)
+    transition_check(incident, incident.submit, by=by, done="submitted")
     on = today()
     if incident.la_aware_date is None:
         raise ValidationError({"la_aware_date": "Enter the date the local authority became aware of the incident."})
@@ -439,8 +413,7 @@ def incident_submit(*, incident, by, late_reason=""):
         )
     if not incident.children.exists():
         raise ValidationError({"children": "Add at least one child before submitting. Names are optional."})
-    review = rapid_review_of(incident)
-    incident.submit(on=on, late_reason=late_reason, rapid_review_sent_on=review.first_sent_on if review else None)
+    incident.submit(on=on, late_reason=late_reason)
     incident._history_user = by
     incident.save()
     details = {"notified_on": on.isoformat(), "late": on > due, "retrospective": incident.retrospective}
@@ -452,8 +425,8 @@ def incident_submit(*, incident, by, late_reason=""):
 @transaction.atomic
 def incident_withdraw(*, incident, by, reason):
     """Withdraw a notification that turned out not to meet the criteria. It is never deleted."""
-    incident = incident_lock(incident)
-    transition_check(incident, incident.withdraw, by=by, permitted=rules.can_withdraw, done="withdrawn")
+    incident = case_lock(incident)
+    transition_check(incident, incident.withdraw, by=by, done="withdrawn")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the notification is being withdrawn."})
@@ -470,10 +443,8 @@ def incident_withdraw(*, incident, by, reason):
 @transaction.atomic
 def incident_confirm(*, incident, by, late_reason=""):
     """The local authority confirms a notification the Panel keyed; it stays an offline notification."""
-    incident = incident_lock(incident)
-    transition_check(
-        incident, incident.confirm, by=by, permitted=rules.can_confirm, done="confirmed as an offline notification"
-    )
+    incident = case_lock(incident)
+    transition_check(incident, incident.confirm, by=by, done="confirmed as an offline notification")
     late_reason = (late_reason or "").strip()
     due = notification_due_on(la_aware_date=incident.la_aware_date)
     if incident.notified_on > due and not (late_reason or incident.late_reason):

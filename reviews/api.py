@@ -118,15 +118,19 @@ class RapidReviewNotNeededApi(CaseApi):
         return Response(RapidReviewSerializer(review).data)
 
 
-class RapidReviewNotNeededDecisionApi(CaseApi):
-    accept = True
-
+class RapidReviewNotNeededAcceptApi(CaseApi):
     @extend_schema(request=PanelViewSerializer, responses=RapidReviewSerializer)
     def post(self, request, reference):
         values = _valid(PanelViewSerializer, request)
-        review = services.rapid_review_not_needed_decide(
-            incident=self.case(reference), by=request.user, accept=self.accept, **values
-        )
+        review = services.rapid_review_not_needed_accept(incident=self.case(reference), by=request.user, **values)
+        return Response(RapidReviewSerializer(review).data)
+
+
+class RapidReviewNotNeededDeclineApi(CaseApi):
+    @extend_schema(request=PanelViewSerializer, responses=RapidReviewSerializer)
+    def post(self, request, reference):
+        values = _valid(PanelViewSerializer, request)
+        review = services.rapid_review_not_needed_decline(incident=self.case(reference), by=request.user, **values)
         return Response(RapidReviewSerializer(review).data)
 
 

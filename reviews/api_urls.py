@@ -18,12 +18,12 @@ urlpatterns = [
     path(f"{case}rapid-review/not-needed/", api.RapidReviewNotNeededApi.as_view(), name="api-rapid-review-not-needed"),
     path(
         f"{case}rapid-review/not-needed/accept/",
-        api.RapidReviewNotNeededDecisionApi.as_view(accept=True),
+        api.RapidReviewNotNeededAcceptApi.as_view(),
         name="api-rapid-review-not-needed-accept",
     ),
     path(
         f"{case}rapid-review/not-needed/decline/",
-        api.RapidReviewNotNeededDecisionApi.as_view(accept=False),
+        api.RapidReviewNotNeededDeclineApi.as_view(),
         name="api-rapid-review-not-needed-decline",
     ),
     path(f"{case}lcspr/", api.LcsprApi.as_view(), name="api-lcspr"),

@@ -10,6 +10,7 @@ from django.db import transaction
 from incidents.demo import DEMO_OUTLINE, demo_case_values
 from incidents.models import Incident
 from incidents.services import incident_create, incident_submit
+from incidents.workflow import today
 from organisations.models import User
 from organisations.selectors import organisation_find
 
@@ -38,7 +39,7 @@ def demo_document(name):
 def _review(**overrides):
     values = {
         "document": demo_document("rapid-review.docx"),
-        "completed_on": services.today(),
+        "completed_on": today(),
         "reason_at_review": "serious_harm",
         "likely_cause": "non_fatal_assault_intrafamilial",
         "lcspr_decision": "not_required",
@@ -61,28 +62,32 @@ def demo_reviews_seed():
         incident = incident_create(by=notifier, notifying_la=leeds, **demo_case_values(**kwargs))
         return incident_submit(incident=incident, by=notifier)
 
-    services.rapid_review_send(incident=notified(aware_working_days_ago=3), by=lead, **_review())
+    reviews = [services.rapid_review_send(incident=notified(aware_working_days_ago=3), by=lead, **_review())]
     with_lcspr = notified(aware_working_days_ago=4, reason="death", age=0, sex="male")
-    services.rapid_review_send(
-        incident=with_lcspr,
-        by=lead,
-        **_review(
-            reason_at_review="death",
-            likely_cause="sudi_sudc",
-            lcspr_decision="required",
-            lines_of_enquiry="Safe sleep advice across health visiting and midwifery.",
-            practice_themes=["babies"],
-        ),
+    reviews.append(
+        services.rapid_review_send(
+            incident=with_lcspr,
+            by=lead,
+            **_review(
+                reason_at_review="death",
+                likely_cause="sudi_sudc",
+                lcspr_decision="required",
+                lines_of_enquiry="Safe sleep advice across health visiting and midwifery.",
+                practice_themes=["babies"],
+            ),
+        )
     )
-    services.rapid_review_send_unnotified(
-        by=lead,
-        local_authority=leeds,
-        incident_fields={
-            "incident_date": services.today() - datetime.timedelta(days=20),
-            "reason": "serious_harm",
-            "case_outline": DEMO_OUTLINE,
-        },
-        children=[{"age_years": 14, "sex": "male"}],
-        **_review(likely_cause="child_criminal_exploitation", practice_themes=["risks_outside_family"]),
+    reviews.append(
+        services.rapid_review_send_unnotified(
+            by=lead,
+            local_authority=leeds,
+            incident_fields={
+                "incident_date": today() - datetime.timedelta(days=20),
+                "reason": "serious_harm",
+                "case_outline": DEMO_OUTLINE,
+            },
+            children=[{"age_years": 14, "sex": "male"}],
+            **_review(likely_cause="child_criminal_exploitation", practice_themes=["risks_outside_family"]),
+        )
     )
-    return 3
+    return len(reviews)

@@ -9,7 +9,25 @@ from incidents.codes import ALL_CAUSES, LcsprDecision, Reason
 from incidents.models import Incident
 from organisations.models import Organisation
 
-from . import rules
+
+class ReviewEvent(models.TextChoices):
+    """What happens to a case's rapid review and local review, as its timeline records it."""
+
+    RAPID_REVIEW_SENT = "rapid_review_sent", "Rapid review received"
+    RAPID_REVIEW_RETURNED = "rapid_review_returned", "Rapid review returned for more information"
+    NO_RAPID_REVIEW_PROPOSED = "no_rapid_review_proposed", "Partnership says no rapid review is needed"
+    NO_RAPID_REVIEW_ACCEPTED = "no_rapid_review_accepted", "Panel accepts no rapid review is needed"
+    NO_RAPID_REVIEW_DECLINED = "no_rapid_review_declined", "Panel asks for a rapid review after all"
+    LCSPR_OPENED = "lcspr_opened", "Local review started"
+    LCSPR_CHANGED = "lcspr_changed", "Local review details changed"
+    LCSPR_PAUSED = "lcspr_paused", "Local review paused"
+    LCSPR_RESUMED = "lcspr_resumed", "Local review resumed"
+    FINAL_REPORT_RECEIVED = "final_report_received", "Final report received"
+    LCSPR_PUBLISHED = "lcspr_published", "Local review published"
+    LCSPR_NOT_PUBLISHED = "lcspr_not_published", "Local review not published"
+    MILESTONE = "milestone", "Local review milestone"
+    RECOMMENDATION_ADDED = "recommendation_added", "Recommendation added"
+    RECOMMENDATION_CHANGED = "recommendation_changed", "Recommendation changed"
 
 
 class RapidReview(FSMModelMixin, models.Model):
@@ -50,11 +68,15 @@ class RapidReview(FSMModelMixin, models.Model):
     def __str__(self):
         return f"Rapid review of {self.incident}"
 
+    @property
+    def case(self):
+        return self.incident
+
     @transition(
         field=status,
         source=[Status.AWAITED, Status.RETURNED],
         target=Status.SUBMITTED,
-        permission=lambda review, user: rules.can_send_rapid_review(review.incident, user),
+        permission="reviews.send_rapid_review",
     )
     def send(self, *, version):
         self.first_sent_on = self.first_sent_on or version.sent_on
@@ -62,12 +84,12 @@ class RapidReview(FSMModelMixin, models.Model):
         self.likely_cause = version.likely_cause
         self.lcspr_decision = version.lcspr_decision
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED, permission=rules.can_return_rapid_review)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED, permission="reviews.return_rapid_review")
     def return_for_information(self, *, reason):
         self.returned_reason = reason
 
     @transition(
-        field=status, source=Status.AWAITED, target=Status.NOT_NEEDED_PROPOSED, permission=rules.can_propose_not_needed
+        field=status, source=Status.AWAITED, target=Status.NOT_NEEDED_PROPOSED, permission="reviews.propose_not_needed"
     )
     def propose_not_needed(self, *, reasons):
         self.not_needed_reasons = reasons
@@ -76,14 +98,14 @@ class RapidReview(FSMModelMixin, models.Model):
         field=status,
         source=Status.NOT_NEEDED_PROPOSED,
         target=Status.NOT_NEEDED_ACCEPTED,
-        permission=rules.can_decide_not_needed,
+        permission="reviews.decide_not_needed",
     )
     def accept_not_needed(self, *, on, view=""):
         self.not_needed_accepted_on = on
         self.panel_not_needed_view = view
 
     @transition(
-        field=status, source=Status.NOT_NEEDED_PROPOSED, target=Status.AWAITED, permission=rules.can_decide_not_needed
+        field=status, source=Status.NOT_NEEDED_PROPOSED, target=Status.AWAITED, permission="reviews.decide_not_needed"
     )
     def decline_not_needed(self, *, view):
         self.panel_not_needed_view = view
@@ -132,6 +154,8 @@ class RapidReviewVersion(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     # When the Panel answered this version: by returning it, or with its letter.
     panel_responded_on = models.DateField(null=True, blank=True)
+    # When the Panel returned it, the date by which it expects the review again.
+    resubmit_by = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["rapid_review", "number"]
@@ -184,23 +208,27 @@ class Lcspr(FSMModelMixin, models.Model):
     def __str__(self):
         return f"LCSPR for {self.incident}"
 
-    @transition(field=status, source=Status.IN_PROGRESS, target=Status.PAUSED, permission=rules.can_run_lcspr)
+    @property
+    def case(self):
+        return self.incident
+
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.PAUSED, permission="reviews.run_lcspr")
     def pause(self):
         pass
 
-    @transition(field=status, source=Status.PAUSED, target=Status.IN_PROGRESS, permission=rules.can_run_lcspr)
+    @transition(field=status, source=Status.PAUSED, target=Status.IN_PROGRESS, permission="reviews.run_lcspr")
     def resume(self):
         pass
 
     @transition(
-        field=status, source=Status.IN_PROGRESS, target=Status.FINAL_REPORT_RECEIVED, permission=rules.can_run_lcspr
+        field=status, source=Status.IN_PROGRESS, target=Status.FINAL_REPORT_RECEIVED, permission="reviews.run_lcspr"
     )
     def receive_final_report(self, *, received_on, planned_publication_on):
         self.final_report_received_on = received_on
         self.planned_publication_on = planned_publication_on
 
     @transition(
-        field=status, source=Status.FINAL_REPORT_RECEIVED, target=Status.PUBLISHED, permission=rules.can_run_lcspr
+        field=status, source=Status.FINAL_REPORT_RECEIVED, target=Status.PUBLISHED, permission="reviews.run_lcspr"
     )
     def publish(self, *, published_on, url):
         self.published_on = published_on
@@ -210,7 +238,7 @@ class Lcspr(FSMModelMixin, models.Model):
         field=status,
         source=[Status.IN_PROGRESS, Status.PAUSED, Status.FINAL_REPORT_RECEIVED],
         target=Status.NOT_PUBLISHED,
-        permission=rules.can_run_lcspr,
+        permission="reviews.run_lcspr",
     )
     def record_not_published(self, *, on, reasons):
         self.not_published_on = on
@@ -261,16 +289,15 @@ class LcsprMilestone(models.Model):
         return f"{self.happened_on}: {self.description[:50]}"
 
 
-class Recommendation(models.Model):
+class Recommendation(FSMModelMixin, models.Model):
     """A recommendation of the review, with an owner, a due date and how its impact will be evaluated."""
 
-    # What the partnership records and changes; completed_on and closed_on follow from the status.
+    # What the partnership records and changes; the status moves through the transitions below.
     EDITABLE = (
         "text",
         "owner_organisation",
         "owner_role",
         "due_on",
-        "status",
         "impact_evaluation",
         "completion_evidence",
     )
@@ -286,7 +313,7 @@ class Recommendation(models.Model):
     owner_organisation = models.CharField(max_length=200, help_text="The organisation that owns it, e.g. the police.")
     owner_role = models.CharField(max_length=200)
     due_on = models.DateField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status = FSMField(max_length=20, choices=Status.choices, default=Status.OPEN, protected=True)
     impact_evaluation = models.TextField("how impact will be evaluated")
     completion_evidence = models.TextField(blank=True)
     completed_on = models.DateField(null=True, blank=True)
@@ -300,3 +327,30 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def case(self):
+        return self.lcspr.incident
+
+    @transition(field=status, source=Status.OPEN, target=Status.IN_PROGRESS, permission="reviews.run_lcspr")
+    def start(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[Status.OPEN, Status.IN_PROGRESS],
+        target=Status.COMPLETED,
+        permission="reviews.run_lcspr",
+    )
+    def complete(self, *, on):
+        self.completed_on = on
+        self.closed_on = on
+
+    @transition(
+        field=status,
+        source=[Status.OPEN, Status.IN_PROGRESS],
+        target=Status.NOT_COMPLETED,
+        permission="reviews.run_lcspr",
+    )
+    def record_not_completed(self, *, on):
+        self.closed_on = on

@@ -1,34 +1,21 @@
-"""Who may do what to a rapid review or a local review, once they can see the case."""
+"""Who may do what to a rapid review or a local review, declared once as django-rules permissions.
 
-from organisations.selectors import user_scope
+The object is the review's case or a record of it with a `case` property (incidents.rules).
+"""
 
+import rules
 
-def is_lead_for(user, incident):
-    """A lead of the partnership covering the authority that notified the case."""
-    return incident.notifying_la.partnership_id in user_scope(user=user).partnership_ids
+from incidents.rules import leads_for_case
+from organisations.rules import is_panel_caseworker, is_secretariat, leads_for
 
-
-def can_send_rapid_review(incident, user):
-    return user.is_superuser or is_lead_for(user, incident)
-
-
-def can_return_rapid_review(review, user):
-    return user.is_superuser or user_scope(user=user).is_secretariat
-
-
-def can_propose_not_needed(review, user):
-    return user.is_superuser or is_lead_for(user, review.incident)
-
-
-def can_decide_not_needed(review, user):
-    """The Panel decides: its secretariat or a member."""
-    return user.is_superuser or user_scope(user=user).is_panel_caseworker
-
-
-def can_run_lcspr(lcspr, user):
-    """The partnership runs its local review; the secretariat keeps the Panel's record of it."""
-    return user.is_superuser or is_lead_for(user, lcspr.incident) or user_scope(user=user).is_secretariat
-
-
-def can_give_panel_view(lcspr, user):
-    return user.is_superuser or user_scope(user=user).is_panel_caseworker
+# A rapid review for an incident nobody notified: the object is the local authority.
+rules.add_perm("reviews.send_unnotified_rapid_review", leads_for)
+rules.add_perm("reviews.open_unnotified_case", leads_for_case)
+rules.add_perm("reviews.send_rapid_review", leads_for_case)
+rules.add_perm("reviews.return_rapid_review", is_secretariat)
+rules.add_perm("reviews.propose_not_needed", leads_for_case)
+# The Panel decides: its secretariat or a member.
+rules.add_perm("reviews.decide_not_needed", is_panel_caseworker)
+# The partnership runs its local review; the secretariat keeps the Panel's record of it.
+rules.add_perm("reviews.run_lcspr", leads_for_case | is_secretariat)
+rules.add_perm("reviews.give_panel_view", is_panel_caseworker)

@@ -1,10 +1,14 @@
 """Reads of rapid reviews and local reviews. Cases are always found through incidents.selectors first."""
 
-from incidents.services import rapid_review_of
+from .models import Lcspr, RapidReview
 
-from .models import Lcspr
 
-__all__ = ["lcspr_of", "rapid_review_of", "review_facts"]
+def rapid_review_of(incident):
+    """The case's rapid review, if the partnership has done anything about one yet."""
+    try:
+        return incident.rapid_review
+    except RapidReview.DoesNotExist:
+        return None
 
 
 def lcspr_of(incident):

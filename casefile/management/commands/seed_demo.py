@@ -1,4 +1,4 @@
-"""Seed demonstration people and cases for local use and reviews."""
+"""Seed demonstration people and cases, through every app, for local use and reviews."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
