@@ -82,7 +82,8 @@ def _rapid_review_deadlines(incident, review, *, calendar):
     )
     versions = list(review.versions.order_by("number"))
     panel = Organisation.objects.get(kind=Organisation.Kind.PANEL)
-    for version, following in zip(versions, [*versions[1:], None], strict=True):
+    for number, version in enumerate(versions, start=1):
+        following = versions[number] if number < len(versions) else None
         subject = f"rapid review version {version.number}"
         deadline_sync(
             incident=incident,

@@ -30,6 +30,13 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores its uploads in a folder of its own, so none sees another's and none is left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def leeds(db):
     return LocalAuthorityFactory(name="Leeds", code="E08000035")

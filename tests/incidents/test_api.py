@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Incident
-from incidents.services import incident_create, incident_submit, incident_withdraw
+from incidents.services import incident_create, incident_key_offline, incident_submit, incident_withdraw
 
 from ..conftest import case_values
 
@@ -190,12 +190,15 @@ def test_a_document_over_the_limit_is_refused_with_413(as_secretariat, leeds, se
     assert not Incident.objects.exists()
 
 
-def test_filters(as_secretariat, leeds, bradford, leeds_notifier, bradford_notifier, london_time):
+def test_filters(as_secretariat, secretariat, leeds, bradford, leeds_notifier, london_time):
     with london_time("2022-09-13"):
         leeds_case = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
-        bradford_case = incident_create(
-            by=bradford_notifier,
+        # Keyed by the Panel on the 13th: Bradford must confirm it within 5 working days.
+        bradford_case = incident_key_offline(
+            by=secretariat,
             notifying_la=bradford,
+            offline_method="phone",
+            offline_received_on=datetime.date(2022, 9, 13),
             **case_values(
                 reason="death", incident_date=datetime.date(2022, 9, 1), la_aware_date=datetime.date(2022, 9, 1)
             ),
@@ -208,10 +211,11 @@ def test_filters(as_secretariat, leeds, bradford, leeds_notifier, bradford_notif
         assert response.status_code == 200, response.content
         return [case["reference"] for case in response.json()["results"]]
 
-    assert refs("status=notified") == [leeds_case.reference]
+    assert sorted(refs("status=notified")) == sorted([bradford_case.reference, leeds_case.reference])
+    assert refs("channel=online") == [leeds_case.reference]
     assert refs("local_authority=E08000032") == [bradford_case.reference]
     assert refs("reason=death") == [bradford_case.reference]
-    with london_time("2022-09-21"):  # Bradford's notification was due on the 8th; Leeds notified in time
+    with london_time("2022-09-22"):  # Bradford has not confirmed (due the 21st); Leeds notified in time
         assert refs("overdue=true") == [bradford_case.reference]
         assert refs("overdue=false") == [leeds_case.reference]
         assert as_secretariat.get("/api/v1/deadlines/?overdue=true").json()["count"] == 1
@@ -220,21 +224,22 @@ def test_filters(as_secretariat, leeds, bradford, leeds_notifier, bradford_notif
     assert as_secretariat.get("/api/v1/incidents/?status=lost").status_code == 400
 
 
-def test_the_list_is_paginated_and_its_queries_do_not_grow_with_it(as_secretariat, leeds, leeds_notifier, london_time):
+def test_the_list_is_paginated_and_its_queries_do_not_grow_with_it(client_for, leeds, leeds_notifier, london_time):
+    as_notifier = client_for(leeds_notifier)
     with london_time("2022-09-13"):
         for _ in range(3):
             incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
-    as_secretariat.get("/api/v1/incidents/")  # warm the person's scope
+    as_notifier.get("/api/v1/incidents/")  # warm the person's scope
     with CaptureQueriesContext(connection) as few:
-        as_secretariat.get("/api/v1/incidents/")
+        as_notifier.get("/api/v1/incidents/")
     with london_time("2022-09-13"):
         for _ in range(7):
             incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
     with CaptureQueriesContext(connection) as many:
-        response = as_secretariat.get("/api/v1/incidents/")
+        response = as_notifier.get("/api/v1/incidents/")
     assert response.json()["count"] == 10
     assert len(many) == len(few)
-    assert as_secretariat.get("/api/v1/incidents/?page=99").status_code == 404
+    assert as_notifier.get("/api/v1/incidents/?page=99").status_code == 404
 
 
 def test_an_unknown_case_is_a_404(as_secretariat, db):

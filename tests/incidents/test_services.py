@@ -99,11 +99,20 @@ def test_submitting_twice_is_a_conflict(draft, leeds_notifier, london_time):
             incident_submit(incident=draft, by=leeds_notifier)
 
 
-def test_only_the_notifying_authority_submits(draft, bradford_notifier, secretariat, london_time):
-    with london_time("2022-09-14"):
-        for stranger in (bradford_notifier, secretariat):
-            with pytest.raises(PermissionDenied):
-                incident_submit(incident=draft, by=stranger)
+def test_a_draft_does_not_exist_for_anyone_but_its_authority(draft, bradford_notifier, leeds_lead, secretariat):
+    for stranger in (bradford_notifier, leeds_lead, secretariat):
+        with pytest.raises(Incident.DoesNotExist):
+            incident_submit(incident=draft, by=stranger)
+        with pytest.raises(Incident.DoesNotExist):
+            incident_update(incident=draft, by=stranger, case_outline="Changed.")
+
+
+def test_only_the_notifying_authority_submits(notified, bradford, bradford_notifier, london_time):
+    # A home authority sees the case but may not act for the notifying one.
+    notified.home_la = bradford
+    notified.save()
+    with london_time("2022-09-15"), pytest.raises(PermissionDenied):
+        incident_withdraw(incident=notified, by=bradford_notifier, reason="Not ours.")
 
 
 def test_a_case_needs_a_child_to_be_submitted(leeds_notifier, leeds, london_time):

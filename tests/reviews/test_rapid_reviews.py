@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from deadlines.models import Deadline
 from incidents.models import Child, Incident, TimelineEvent
-from incidents.services import incident_submit
+from incidents.services import incident_submit, incident_withdraw
 from reviews.models import RapidReview
 from reviews.selectors import review_facts
 from reviews.services import rapid_review_send
@@ -123,7 +124,10 @@ def test_a_real_pdf_and_a_real_docx_are_accepted_and_stored_outside_the_web_root
         stored = Path(version.document.path).resolve()
         assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
         assert not stored.is_relative_to(Path(settings.STATIC_ROOT).resolve())
-        assert APIClient().get(f"/media/{version.document.name}").status_code in (401, 404)
+        # Even someone who may read the document cannot fetch the stored file by its path.
+        for url in (version.document.url, f"/media/{version.document.name}", f"/static/{version.document.name}"):
+            assert as_lead.get(url).status_code == 404, url
+    assert not [pattern for pattern in url_patterns() if getattr(pattern.callback, "__name__", "") == "serve"]
 
     url = f"/api/v1/incidents/{notified.reference}/rapid-review/versions/2/document/"
     download = as_lead.get(url)
@@ -134,6 +138,15 @@ def test_a_real_pdf_and_a_real_docx_are_accepted_and_stored_outside_the_web_root
     assert client_for(bradford_lead).get(url).status_code == 404
     assert client_for(analyst).get(url).status_code == 404
     assert APIClient().get(url).status_code == 401
+
+
+def url_patterns(resolver=None):
+    """Every URL pattern the service answers, however deeply included."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern)
+        else:
+            yield pattern
 
 
 def test_a_windows_executable_renamed_review_pdf_is_refused_with_415(as_lead, notified):
@@ -178,9 +191,20 @@ def test_bad_input_is_a_field_level_400(as_lead, notified, london_time, override
     assert not RapidReview.objects.exists()
 
 
-def test_a_rapid_review_cannot_come_before_submission_or_after_withdrawal(as_lead, draft):
+def test_a_rapid_review_cannot_come_before_submission(as_lead, draft):
+    # A draft is its authority's alone: for the partnership it does not exist yet.
     response = as_lead.post(f"/api/v1/incidents/{draft.reference}/rapid-review/", review_body(), format="multipart")
-    assert response.status_code == 409
+    assert response.status_code == 404
+    assert not RapidReview.objects.exists()
+
+
+def test_a_rapid_review_cannot_come_after_withdrawal(as_lead, notified, leeds_notifier, london_time):
+    with london_time("2022-09-15"):
+        incident_withdraw(incident=notified, by=leeds_notifier, reason="Criteria not met.")
+    response = as_lead.post(f"/api/v1/incidents/{notified.reference}/rapid-review/", review_body(), format="multipart")
+    assert response.status_code == 409, response.content
+    assert not RapidReview.objects.exists()
+    assert not any(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
 
 
 @pytest.mark.parametrize(
@@ -341,7 +365,7 @@ def test_a_rapid_review_sent_after_the_notification_does_not(leeds_lead, notifie
     assert incident.is_retrospective is False
 
 
-def test_a_notification_on_the_day_of_the_rapid_review_is_not_retrospective(
+def test_a_case_opened_from_a_rapid_review_is_retrospective_even_when_notified_the_same_day(
     leeds_lead, leeds_notifier, leeds, london_time
 ):
     from reviews.services import rapid_review_send_unnotified
@@ -359,7 +383,10 @@ def test_a_notification_on_the_day_of_the_rapid_review_is_not_retrospective(
             **service_values(),
         )
         incident = incident_submit(incident=review.incident, by=leeds_notifier, late_reason="Late.")
-    assert incident.is_retrospective is False
+    assert incident.notified_on == review.first_sent_on
+    assert incident.is_retrospective is True
+    # Its review came first: no rapid review is due of it, and none is counted late.
+    assert not Deadline.objects.filter(incident=incident, kind=Deadline.Kind.RAPID_REVIEW).exists()
 
 
 def test_a_partnership_sends_unnotified_reviews_only_for_its_own_authorities(
