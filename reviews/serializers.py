@@ -4,20 +4,28 @@ from rest_framework import serializers
 
 from incidents.codes import ALL_CAUSES, LcsprDecision, PracticeTheme, Reason
 from incidents.models import Child
-from organisations.serializers import LocalAuthorityField, StrictSerializer
+from incidents.serializers import CHILD_INPUT_KWARGS
+from incidents.services import MAX_CHILDREN_PER_CASE
+from organisations.serializers import (
+    TEXT_MAX_LENGTH,
+    LocalAuthorityField,
+    ModelInputSerializer,
+    PlausibleDateField,
+    StrictSerializer,
+)
 
 from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation
 
 INDEX_CHILD_FIELDS = Child.CHARACTERISTICS
 
 
-class IndexChildSerializer(StrictSerializer, serializers.ModelSerializer):
+class IndexChildSerializer(ModelInputSerializer):
     """The index child's characteristics as the partnership confirms or corrects them."""
 
     class Meta:
         model = Child
         fields = list(INDEX_CHILD_FIELDS)
-        extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
+        extra_kwargs = CHILD_INPUT_KWARGS
 
 
 class UnnotifiedChildSerializer(IndexChildSerializer):
@@ -62,18 +70,21 @@ class RapidReviewInputSerializer(StrictSerializer):
     """A rapid review as the partnership sends it: the document and what it found (multipart or JSON)."""
 
     document = serializers.FileField()
-    completed_on = serializers.DateField()
+    completed_on = PlausibleDateField()
     reason_at_review = serializers.ChoiceField(choices=Reason.choices)
     likely_cause = serializers.ChoiceField(choices=sorted(ALL_CAUSES.items()))
     lcspr_decision = serializers.ChoiceField(choices=LcsprDecision.choices)
-    lcspr_rationale = serializers.CharField()
-    lines_of_enquiry = serializers.CharField(required=False, allow_blank=True)
-    lcspr_decision_on = serializers.DateField(required=False)
+    lcspr_rationale = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    lines_of_enquiry = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    lcspr_decision_on = PlausibleDateField(required=False)
     national_review_recommended = serializers.BooleanField(required=False, default=False)
-    immediate_actions = serializers.CharField(required=False, allow_blank=True)
-    learning = serializers.CharField(required=False, allow_blank=True)
+    immediate_actions = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    learning = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     practice_themes = serializers.ListField(
-        child=serializers.ChoiceField(choices=PracticeTheme.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=PracticeTheme.choices),
+        required=False,
+        default=list,
+        max_length=len(PracticeTheme.choices),
     )
     index_child = IndexChildSerializer(required=False)
 
@@ -82,23 +93,23 @@ class UnnotifiedRapidReviewInputSerializer(RapidReviewInputSerializer):
     """A rapid review for an incident nobody notified, with what is known of the incident."""
 
     local_authority = LocalAuthorityField()
-    incident_date = serializers.DateField()
-    la_aware_date = serializers.DateField(required=False)
+    incident_date = PlausibleDateField()
+    la_aware_date = PlausibleDateField(required=False)
     reason = serializers.ChoiceField(choices=Reason.choices, required=False)
-    case_outline = serializers.CharField(required=False, allow_blank=True)
-    children = UnnotifiedChildSerializer(many=True, required=False)
+    case_outline = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    children = UnnotifiedChildSerializer(many=True, required=False, max_length=MAX_CHILDREN_PER_CASE)
 
 
 class ReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class NotNeededSerializer(StrictSerializer):
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class PanelViewSerializer(StrictSerializer):
-    view = serializers.CharField(required=False, allow_blank=True, default="")
+    view = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class LcsprPauseSerializer(serializers.ModelSerializer):
@@ -119,12 +130,13 @@ class LcsprMilestoneSerializer(serializers.ModelSerializer):
 class RecommendationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recommendation
-        fields = ["id", *Recommendation.EDITABLE, "completed_on"]
+        fields = ["id", *Recommendation.EDITABLE, "status", "completed_on"]
         read_only_fields = ["id", "completed_on"]
 
 
-class RecommendationInputSerializer(StrictSerializer, RecommendationSerializer):
-    pass
+class RecommendationInputSerializer(ModelInputSerializer):
+    class Meta(RecommendationSerializer.Meta):
+        pass
 
 
 class LcsprSerializer(serializers.ModelSerializer):
@@ -161,29 +173,31 @@ class LcsprSerializer(serializers.ModelSerializer):
 
 
 class LcsprUpdateSerializer(StrictSerializer):
-    reviewer = serializers.CharField(required=False, allow_blank=True)
-    terms_of_reference = serializers.CharField(required=False, allow_blank=True)
-    panel_view = serializers.CharField(required=False, allow_blank=True)
-    decision_on = serializers.DateField(required=False)
-    planned_publication_on = serializers.DateField(required=False)
+    reviewer = serializers.CharField(
+        required=False, allow_blank=True, max_length=Lcspr._meta.get_field("reviewer").max_length
+    )
+    terms_of_reference = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    panel_view = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    decision_on = PlausibleDateField(required=False)
+    planned_publication_on = PlausibleDateField(required=False)
 
 
 class PauseInputSerializer(StrictSerializer):
     reason = serializers.ChoiceField(choices=LcsprPause.Reason.choices)
-    panel_told_on = serializers.DateField()
-    details = serializers.CharField(required=False, allow_blank=True, default="")
+    panel_told_on = PlausibleDateField()
+    details = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class FinalReportInputSerializer(StrictSerializer):
     document = serializers.FileField()
-    planned_publication_on = serializers.DateField()
+    planned_publication_on = PlausibleDateField()
 
 
 class PublishInputSerializer(StrictSerializer):
-    published_on = serializers.DateField()
-    url = serializers.URLField()
+    published_on = PlausibleDateField()
+    url = serializers.URLField(max_length=Lcspr._meta.get_field("publication_url").max_length)
 
 
 class MilestoneInputSerializer(StrictSerializer):
-    happened_on = serializers.DateField()
-    description = serializers.CharField()
+    happened_on = PlausibleDateField()
+    description = serializers.CharField(max_length=TEXT_MAX_LENGTH)

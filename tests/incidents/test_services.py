@@ -303,3 +303,40 @@ def test_changing_the_index_child(draft, leeds_notifier, london_time):
     assert not draft.children.get(pk=first.pk).is_index
     event = TimelineEvent.objects.get(incident=draft, kind=TimelineEvent.Kind.CHILDREN_CHANGED)
     assert "added" in str(event.details)
+
+
+def test_a_late_offline_notification_is_confirmed_only_with_a_reason(secretariat, leeds_notifier, leeds, london_time):
+    # Aware on 12 September, due by the 19th (a bank holiday) so the 20th; it reached the Panel on the 23rd.
+    with london_time("2022-09-23"):
+        incident = incident_key_offline(
+            by=secretariat,
+            notifying_la=leeds,
+            offline_method="phone",
+            offline_received_on=D("2022-09-23"),
+            **case_values(),
+        )
+    assert incident.is_late
+    with london_time("2022-09-26"):
+        with pytest.raises(ValidationError) as error:
+            incident_confirm(incident=incident, by=leeds_notifier)
+        assert "late_reason" in error.value.message_dict
+        assert Incident.objects.get(pk=incident.pk).offline_confirmed_on is None
+        incident = incident_confirm(incident=incident, by=leeds_notifier, late_reason="The duty manager phoned late.")
+    assert incident.late_reason == "The duty manager phoned late."
+
+
+def test_an_offline_notification_is_confirmed_only_by_its_authority(
+    secretariat, leeds_notifier, leeds_lead, leeds, london_time
+):
+    with london_time("2022-09-16"):
+        incident = incident_key_offline(
+            by=secretariat,
+            notifying_la=leeds,
+            offline_method="phone",
+            offline_received_on=D("2022-09-14"),
+            **case_values(),
+        )
+        for role in (secretariat, leeds_lead):
+            with pytest.raises(PermissionDenied):
+                incident_confirm(incident=incident, by=role)
+    assert Incident.objects.get(pk=incident.pk).offline_confirmed_on is None

@@ -3,14 +3,27 @@
 import datetime
 
 import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from deadlines.models import Deadline
+from incidents.models import Incident
 from incidents.services import incident_create, incident_submit
 from reviews.models import Lcspr
-from reviews.services import lcspr_final_report, lcspr_pause, lcspr_resume, rapid_review_send
+from reviews.services import (
+    lcspr_final_report,
+    lcspr_milestone_add,
+    lcspr_not_published,
+    lcspr_pause,
+    lcspr_resume,
+    lcspr_update,
+    rapid_review_send,
+    recommendation_add,
+    review_deadlines_refresh,
+)
 
-from ..conftest import case_values
+from ..conftest import LONDON, case_values
 from ..documents import real_pdf, windows_executable
 
 D = datetime.date.fromisoformat
@@ -262,3 +275,63 @@ def test_a_withdrawn_case_stops_its_local_review_and_its_deadlines_stay_cancelle
         )
     assert response.status_code == 409
     assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).status == "cancelled"
+    # Recomputing the deadlines from the case's dates brings none of them back.
+    review_deadlines_refresh(incident=august_case)
+    assert not Deadline.objects.filter(incident=august_case, status="open").exists()
+    assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).status == "cancelled"
+
+
+def test_a_recommendation_made_after_midnight_in_england_starts_that_day(lcspr, august_case, leeds_lead):
+    # 00:30 on 1 July 2023 in England is still 30 June in UTC.
+    with time_machine.travel(datetime.datetime(2023, 7, 1, 0, 30, tzinfo=LONDON), tick=False):
+        recommendation = recommendation_add(
+            incident=august_case,
+            by=leeds_lead,
+            text="Safe sleep advice at every contact.",
+            owner_organisation="Leeds Community Healthcare",
+            owner_role="Head of health visiting",
+            due_on=D("2023-12-31"),
+            impact_evaluation="Audit.",
+        )
+    due = Deadline.objects.get(incident=august_case, subject=f"recommendation {recommendation.pk}")
+    assert due.starts_on == D("2023-07-01")
+
+
+@pytest.mark.parametrize(
+    ("service", "values"),
+    [
+        (lcspr_pause, {"reason": "inquest", "panel_told_on": D("2023-10-02")}),
+        (lcspr_update, {"reviewer": "A. Reviewer"}),
+        (
+            recommendation_add,
+            {
+                "text": "x",
+                "owner_organisation": "x",
+                "owner_role": "x",
+                "due_on": D("2024-01-01"),
+                "impact_evaluation": "x",
+            },
+        ),
+        (lcspr_milestone_add, {"happened_on": D("2023-10-02"), "description": "Practitioner event."}),
+        (lcspr_not_published, {"reasons": "Identifies the family."}),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_the_services_refuse_a_role_that_may_not_run_the_review(
+    service, values, lcspr, august_case, leeds_notifier, panel_member, bradford_lead, bradford, london_time
+):
+    with london_time("2023-10-02"):
+        for role in (leeds_notifier, panel_member):
+            with pytest.raises(PermissionDenied):
+                service(incident=august_case, by=role, **values)
+        with pytest.raises(Incident.DoesNotExist):
+            service(incident=august_case, by=bradford_lead, **values)
+    assert Lcspr.objects.get(pk=lcspr.pk).status == "in_progress"
+
+
+def test_only_the_panel_records_its_view(lcspr, august_case, leeds_lead, panel_member, london_time):
+    with london_time("2023-10-02"):
+        with pytest.raises(PermissionDenied):
+            lcspr_update(incident=august_case, by=leeds_lead, panel_view="Our own view.")
+        lcspr_update(incident=august_case, by=panel_member, panel_view="Strong lines of enquiry.")
+    assert Lcspr.objects.get(pk=lcspr.pk).panel_view == "Strong lines of enquiry."

@@ -400,3 +400,35 @@ def test_a_partnership_sends_unnotified_reviews_only_for_its_own_authorities(
 def test_a_notifier_cannot_send_an_unnotified_review(client_for, leeds_notifier):
     response = client_for(leeds_notifier).post("/api/v1/rapid-reviews/", unnotified_body(), format="multipart")
     assert response.status_code == 403
+
+
+def test_the_services_refuse_roles_that_may_not_take_each_step(
+    notified, leeds_lead, leeds_notifier, secretariat, panel_member, london_time
+):
+    from django.core.exceptions import PermissionDenied
+
+    from reviews.services import (
+        rapid_review_not_needed,
+        rapid_review_not_needed_accept,
+        rapid_review_not_needed_decline,
+        rapid_review_return,
+    )
+
+    with london_time("2022-09-20"):
+        for role in (leeds_notifier, secretariat, panel_member):
+            with pytest.raises(PermissionDenied):
+                rapid_review_not_needed(incident=notified, by=role, reasons="No abuse found.")
+            with pytest.raises(PermissionDenied):
+                rapid_review_send(incident=notified, by=role, **service_values(completed_on=D("2022-09-20")))
+        rapid_review_not_needed(incident=notified, by=leeds_lead, reasons="No abuse found.")
+        for role in (leeds_lead, leeds_notifier):
+            with pytest.raises(PermissionDenied):
+                rapid_review_not_needed_accept(incident=notified, by=role)
+            with pytest.raises(PermissionDenied):
+                rapid_review_not_needed_decline(incident=notified, by=role, view="Send one.")
+        rapid_review_not_needed_decline(incident=notified, by=panel_member, view="The police are still enquiring.")
+        rapid_review_send(incident=notified, by=leeds_lead, **service_values(completed_on=D("2022-09-20")))
+        for role in (leeds_lead, leeds_notifier, panel_member):
+            with pytest.raises(PermissionDenied):
+                rapid_review_return(incident=notified, by=role, reason="More.")
+    assert RapidReview.objects.get(incident=notified).status == "submitted"

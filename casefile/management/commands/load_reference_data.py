@@ -1,4 +1,4 @@
-"""Load regions, local authorities, partnerships, the Panel and bank holidays. Safe to run again."""
+"""Load regions, local authorities, partnerships, the Panel and bank holidays (two apps, so it lives above both)."""
 
 from django.core.management.base import BaseCommand
 
