@@ -31,7 +31,7 @@ from .serializers import (
     PublishInputSerializer,
     RapidReviewInputSerializer,
     RapidReviewSerializer,
-    ReasonSerializer,
+    ReturnSerializer,
     RecommendationInputSerializer,
     RecommendationSerializer,
     UnnotifiedRapidReviewInputSerializer,
@@ -103,9 +103,9 @@ class RapidReviewDocumentApi(CaseApi):
 
 
 class RapidReviewReturnApi(CaseApi):
-    @extend_schema(request=ReasonSerializer, responses=RapidReviewSerializer)
+    @extend_schema(request=ReturnSerializer, responses=RapidReviewSerializer)
     def post(self, request, reference):
-        values = _valid(ReasonSerializer, request)
+        values = _valid(ReturnSerializer, request)
         review = services.rapid_review_return(incident=self.case(reference), by=request.user, **values)
         return Response(RapidReviewSerializer(review).data)
 

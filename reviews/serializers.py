@@ -8,6 +8,7 @@ from incidents.serializers import CHILD_INPUT_KWARGS
 from incidents.services import MAX_CHILDREN_PER_CASE
 from organisations.serializers import (
     TEXT_MAX_LENGTH,
+    BoundedListSerializer,
     LocalAuthorityField,
     ModelInputSerializer,
     PlausibleDateField,
@@ -26,6 +27,7 @@ class IndexChildSerializer(ModelInputSerializer):
         model = Child
         fields = list(INDEX_CHILD_FIELDS)
         extra_kwargs = CHILD_INPUT_KWARGS
+        list_serializer_class = BoundedListSerializer
 
 
 class UnnotifiedChildSerializer(IndexChildSerializer):
@@ -40,7 +42,15 @@ class RapidReviewVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RapidReviewVersion
-        fields = ["number", "document_type", "sent_on", "sent_by", *RapidReviewVersion.FINDINGS, "panel_responded_on"]
+        fields = [
+            "number",
+            "document_type",
+            "sent_on",
+            "sent_by",
+            *RapidReviewVersion.FINDINGS,
+            "panel_responded_on",
+            "resubmit_by",
+        ]
 
 
 class RapidReviewSerializer(serializers.ModelSerializer):
@@ -102,6 +112,12 @@ class UnnotifiedRapidReviewInputSerializer(RapidReviewInputSerializer):
 
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+
+
+class ReturnSerializer(ReasonSerializer):
+    """The Panel returns a rapid review: what more it needs, and by when (10 working days if not given)."""
+
+    resubmit_by = PlausibleDateField(required=False)
 
 
 class NotNeededSerializer(StrictSerializer):

@@ -432,3 +432,18 @@ def test_the_services_refuse_roles_that_may_not_take_each_step(
             with pytest.raises(PermissionDenied):
                 rapid_review_return(incident=notified, by=role, reason="More.")
     assert RapidReview.objects.get(incident=notified).status == "submitted"
+
+
+def test_the_panel_says_by_when_it_expects_a_returned_review(as_lead, client_for, secretariat, notified, london_time):
+    url = f"/api/v1/incidents/{notified.reference}/rapid-review/"
+    with london_time("2022-10-03"):
+        assert as_lead.post(url, review_body(), format="multipart").status_code == 201
+        panel = client_for(secretariat)
+        refused = panel.post(f"{url}return/", {"reason": "More.", "resubmit_by": "2022-09-30"}, format="json")
+        assert refused.status_code == 400
+        assert "resubmit_by" in refused.json()
+        returned = panel.post(f"{url}return/", {"reason": "More.", "resubmit_by": "2022-10-28"}, format="json")
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["versions"][0]["resubmit_by"] == "2022-10-28"
+    due = deadline(notified, Deadline.Kind.RAPID_REVIEW_RESUBMISSION, "rapid review version 1")
+    assert (due.due_on, due.status) == (D("2022-10-28"), "open")
