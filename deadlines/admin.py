@@ -1,4 +1,4 @@
-"""Admin for bank holidays: administrators add days proclaimed after the bundled list was published."""
+"""Admin for bank holidays, which administrators add, and for deadlines, which they only read."""
 
 from django.contrib import admin
 
@@ -31,4 +31,8 @@ class DeadlineAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A deadline is part of the case's record, met or not: one that no longer applies is cancelled.
         return False

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import dateformat, timezone
 from django_fsm import TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from deadlines.models import Deadline
 
 from . import services
+from .codes import Channel
 from .models import Child, Incident, ReferenceSequence, TimelineEvent
 
 
@@ -21,7 +23,20 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea)
 
 
+class NeverDeleted:
+    """Cases, their children, deadlines and timeline, and the reviews' documents are the Panel's record of
+    what happened, and are never deleted: a notification that did not meet the criteria is withdrawn.
+    Without the delete permission the admin offers neither a delete button nor "Delete selected"."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
+    """Rows to read. A row is led by its record's label only where it links to the record's own page;
+    otherwise its columns say what it is (see the template)."""
+
+    template = "admin/edit_inline/read_only_tabular.html"
     extra = 0
     can_delete = False
     show_change_link = True
@@ -47,10 +62,19 @@ class DeadlineInline(ReadOnlyInline):
     show_change_link = False
 
 
+def timeline_event_label(event):
+    """When, in England, and what: "1 Dec 2026 10:04 · Notification submitted"."""
+    return f"{dateformat.format(timezone.localtime(event.at), 'j M Y H:i')} · {event.summary}"
+
+
 class TimelineInline(ReadOnlyInline):
     model = TimelineEvent
-    fields = ["at", "kind", "actor", "summary", "details"]
+    fields = ["event", "actor", "details"]
     show_change_link = False
+
+    @admin.display(description="What happened")
+    def event(self, event):
+        return timeline_event_label(event)
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -64,24 +88,73 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
+class IncidentAdmin(NeverDeleted, FSMAdminMixin, ReadOnlyHistoryAdmin):
     """Cases change only through the services, so that every change has its timeline event and deadlines."""
 
     fsm_fields = ["status"]
     fsm_forms = {"submit": LateReasonForm, "confirm": LateReasonForm, "withdraw": WithdrawForm}
-    list_display = ["reference", "status", "channel", "notifying_la", "incident_date", "reason", "notified_on"]
+    fsm_transition_form_template = "admin/incidents/incident/transition_form.html"
+    # What each button does to the case, shown on the button and above its form.
+    fsm_help_texts = {
+        "submit": (
+            "Submit the notification for the local authority: the case is notified today. Working Together "
+            "asks for it within 5 working days of the authority becoming aware; a later one needs a reason."
+        ),
+        "withdraw": (
+            "Withdraw a notification that turned out not to meet the criteria. The case is kept, with its "
+            "timeline; every deadline still open is cancelled."
+        ),
+        "confirm": (
+            "Confirm, for the local authority, the notification the Panel keyed: it stays an offline "
+            "notification, made on the day it reached the Panel."
+        ),
+    }
+    list_display = [
+        "reference",
+        "status",
+        "how_it_reached_the_panel",
+        "notifying_la",
+        "incident_date",
+        "reason",
+        "notified_on",
+    ]
     list_filter = ["status", "channel", "reason", "notifying_la__region"]
     search_fields = ["reference", "notifying_la__name"]
     list_select_related = ["notifying_la"]
     date_hierarchy = "incident_date"
     inlines = [ChildInline, DeadlineInline, TimelineInline]
     history_list_display = ["status", "reason"]
+    # Shown as how_it_reached_the_panel, which says what the channel means for the case's status.
+    exclude = ["channel"]
 
     def has_add_permission(self, request):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.concrete_fields]
+        return ["how_it_reached_the_panel" if f.name == "channel" else f.name for f in self.model._meta.concrete_fields]
+
+    @admin.display(description="How it reached the Panel", ordering="channel")
+    def how_it_reached_the_panel(self, incident):
+        """The channel means something only once the notification reached the Panel: a draft, or a case
+        opened from a rapid review nobody notified, has only the default channel, so it says what it awaits."""
+        if incident.status == Incident.Status.DRAFT:
+            return "Not yet notified (draft)"
+        if incident.status == Incident.Status.NOT_NOTIFIED:
+            return "Not yet notified (rapid review came first)"
+        qualifiers = []
+        if incident.channel == Channel.OFFLINE:
+            if incident.offline_method:
+                qualifiers.append(incident.get_offline_method_display().lower())
+            if incident.status == Incident.Status.NOTIFIED and incident.awaits_confirmation:
+                qualifiers.append("awaiting the authority's confirmation")
+        if incident.retrospective:
+            qualifiers.append("retrospective")
+        how = "Offline" if incident.channel == Channel.OFFLINE else "Online"
+        return f"{how} ({', '.join(qualifiers)})" if qualifiers else how
+
+    def get_help_text(self, transition):
+        # django-fsm-2 prints a missing help text as "None" above the transition's form.
+        return super().get_help_text(transition) or self.fsm_help_texts.get(transition.name, "")
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
         service = {
@@ -105,7 +178,7 @@ class IncidentAdmin(FSMAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Child)
-class ChildAdmin(ReadOnlyHistoryAdmin):
+class ChildAdmin(NeverDeleted, ReadOnlyHistoryAdmin):
     list_display = ["__str__", "incident", "is_index", "age_years", "sex"]
     list_select_related = ["incident"]
     search_fields = ["incident__reference"]
@@ -118,8 +191,8 @@ class ChildAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
-    list_display = ["incident", "at", "kind", "actor", "summary"]
+class TimelineEventAdmin(NeverDeleted, admin.ModelAdmin):
+    list_display = ["event", "incident", "actor"]
     list_filter = ["kind"]
     list_select_related = ["incident", "actor"]
     search_fields = ["incident__reference"]
@@ -130,12 +203,15 @@ class TimelineEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description="What happened", ordering="at")
+    def event(self, event):
+        return timeline_event_label(event)
 
 
 @admin.register(ReferenceSequence)
-class ReferenceSequenceAdmin(admin.ModelAdmin):
+class ReferenceSequenceAdmin(NeverDeleted, admin.ModelAdmin):
+    """Deleting a year's row would start its numbering again, and give out references already used."""
+
     list_display = ["year", "last_number"]
 
     def has_add_permission(self, request):

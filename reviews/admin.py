@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from incidents.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
+from incidents.admin import NeverDeleted, ReadOnlyHistoryAdmin, ReadOnlyInline
 
 from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NeverDeleted, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -21,7 +21,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(RapidReview)
-class RapidReviewAdmin(ReadOnlyHistoryAdmin):
+class RapidReviewAdmin(NeverDeleted, ReadOnlyHistoryAdmin):
     list_display = ["incident", "partnership", "status", "first_sent_on", "reason_at_review", "likely_cause"]
     list_filter = ["status", "reason_at_review", "lcspr_decision"]
     list_select_related = ["incident", "partnership"]
@@ -58,7 +58,7 @@ class RecommendationInline(ReadOnlyInline):
 
 
 @admin.register(Lcspr)
-class LcsprAdmin(ReadOnlyHistoryAdmin):
+class LcsprAdmin(NeverDeleted, ReadOnlyHistoryAdmin):
     list_display = ["incident", "partnership", "status", "decision_on", "planned_publication_on", "published_on"]
     list_filter = ["status"]
     list_select_related = ["incident", "partnership"]
@@ -84,7 +84,7 @@ class LcsprMilestoneAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ReadOnlyHistoryAdmin):
+class RecommendationAdmin(NeverDeleted, ReadOnlyHistoryAdmin):
     list_display = ["lcspr", "owner_organisation", "due_on", "status"]
     list_filter = ["status"]
 
