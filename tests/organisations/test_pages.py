@@ -39,10 +39,15 @@ def test_a_wrong_password_is_refused(client, leeds_notifier):
 def test_seed_demo_makes_one_person_per_role_with_working_passwords(client, capsys, settings):
     settings.DEBUG = True
     call_command("load_reference_data")
+    capsys.readouterr()
     call_command("seed_demo")
+    # The count printed is what the seeders made, not a number written into them.
+    assert f"Created {Incident.objects.count()} demo cases" in capsys.readouterr().out
     call_command("seed_demo")  # idempotent: same people, fresh passwords
 
-    out = capsys.readouterr().out.split("Demo logins")[-1]
+    out = capsys.readouterr().out
+    assert "demo cases" not in out
+    out = out.split("Demo logins")[-1]
     logins = dict(line.split()[:2] for line in out.splitlines() if "@" in line)
     assert set(logins) == {email for email, *_ in DEMO_PEOPLE} | {"admin@csprp.example.org"}
     assert User.objects.filter(email__in=logins).count() == len(logins)
