@@ -152,6 +152,10 @@ class IncidentAdmin(NeverDeleted, FSMAdminMixin, ReadOnlyHistoryAdmin):
         how = "Offline" if incident.channel == Channel.OFFLINE else "Online"
         return f"{how} ({', '.join(qualifiers)})" if qualifiers else how
 
+    def save_model(self, request, obj, form, change):
+        """Nothing is saved from the form: every field is read-only, and a transition button (which posts
+        the whole form) acts through its service. Saving here would add an empty version to the history."""
+
     def get_help_text(self, transition):
         # django-fsm-2 prints a missing help text as "None" above the transition's form.
         return super().get_help_text(transition) or self.fsm_help_texts.get(transition.name, "")

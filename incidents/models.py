@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
@@ -323,4 +324,4 @@ class TimelineEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.incident_id} {self.at:%Y-%m-%d %H:%M} {self.summary}"
+        return f"{timezone.localtime(self.at):%-d %b %Y %H:%M} · {self.summary}"

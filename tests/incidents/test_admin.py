@@ -194,3 +194,15 @@ def test_it_never_deletes_a_case_or_its_records(admin_client, notified, admin_na
     assert b"Delete selected" not in admin_client.get(reverse(f"admin:{admin_name}_changelist")).content
     change_page = admin_client.get(reverse(f"admin:{admin_name}_change", args=[record.pk]))
     assert delete_url.encode() not in change_page.content
+
+
+def test_a_transition_button_adds_nothing_to_the_history_by_itself(admin_client, notified):
+    # The button posts the whole (read-only) change form before its own form opens.
+    versions = notified.history.count()
+    change_url = reverse("admin:incidents_incident_change", args=[notified.pk])
+    page = admin_client.get(change_url).content.decode()
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    response = admin_client.post(change_url, {**form, "_fsm_transition_to": "withdraw"})
+    assert response.status_code == 302
+    assert notified.history.count() == versions
+    assert Incident.objects.get(pk=notified.pk).status == "notified"
