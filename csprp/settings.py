@@ -5,10 +5,12 @@ kombu's filesystem transport under var/celery/, and a file-based cache. DATABASE
 switch to PostgreSQL and Redis.
 """
 
+import os
 from pathlib import Path
 
 import environ
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,9 +20,18 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
-# Only a development default: every deployment sets its own SECRET_KEY ("manage.py check --deploy" flags this one).
-_DEV_SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105  check --deploy flags it
+# pytest sets PYTEST_VERSION for the length of a run (and the processes it starts inherit it). A test run
+# is not a deployment, though it runs with DEBUG off: it may use the development key and plain HTTP.
+TESTING = "PYTEST_VERSION" in os.environ
+# Only a development default: every deployment sets its own SECRET_KEY, and with DEBUG off the service
+# refuses to start without one, so a live service can never sign sessions with a key published here.
+_DEV_SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105  refused below
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY)
+if SECRET_KEY in ("", _DEV_SECRET_KEY) and not (DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is unset or the development key while DEBUG is off: set SECRET_KEY to a long random value "
+        "(or DEBUG=true on a development machine)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -39,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_fsm",
+    "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_structlog",
     "organisations",
@@ -46,6 +58,7 @@ INSTALLED_APPS = [
     "incidents",
     "reviews",
     "letters",
+    "casefile",
     "health",
 ]
 
@@ -98,6 +111,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
+# Who may do what is declared once, as django-rules predicates in each app's rules.py.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -157,10 +175,12 @@ else:
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
         "store_processed": False,
+        # Exchange-to-queue tables; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(CELERY_DATA_DIR / "control"),
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
     # Neither kombu nor Celery's file backend creates its folders; every process needs them.
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "control", "results"):
         (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 CELERY_TIMEZONE = TIME_ZONE
@@ -193,14 +213,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON and urlencoded bodies held to DATA_UPLOAD_MAX_MEMORY_SIZE, JSON to a nesting depth (as multipart is).
+    "DEFAULT_PARSER_CLASSES": [
+        "organisations.parsers.BoundedJSONParser",
+        "organisations.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "incidents.api_schema.CaseApiSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "EXCEPTION_HANDLER": "organisations.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "incidents.workflow.api_exception_handler",
 }
 # django-rest-knox keeps only a SHA-512 digest of each API token; the token itself is shown once.
 REST_KNOX = {
@@ -213,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Serious incident notifications, rapid reviews, Panel letters and local reviews.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Uploads are binary in requests (a file picker in the docs), distinct from the JSON that describes them.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -239,10 +267,19 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Load balancers probe /healthz over plain HTTP from inside the network; a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: browsers are told to use nothing else for a year (HSTS), and plain HTTP is redirected.
+    # A proxy that terminates TLS must send X-Forwarded-Proto, or do the redirect itself and set
+    # SECURE_SSL_REDIRECT=false. The test client speaks plain HTTP: tests redirect only when they ask to.
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not TESTING)
 
 # Logging: one structured line per event, JSON outside DEBUG, with the request id and user id that
 # django-structlog binds. Nothing identifying a child is ever passed to a logger; the redaction

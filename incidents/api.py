@@ -4,15 +4,13 @@ Views are thin: they find the case through the scoped selector (404 outside scop
 shape, call a service and show the case as it now is.
 """
 
-from pathlib import Path
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from deadlines.filters import DeadlineFilter
@@ -20,11 +18,14 @@ from deadlines.models import Deadline
 from deadlines.selectors import deadline_list
 from deadlines.serializers import CaseDeadlineSerializer
 from organisations.models import Organisation
+from organisations.parsers import BoundedFormParser, BoundedJSONParser
 from organisations.selectors import user_scope
 from organisations.serializers import request_data
 
 from . import services
+from .api_schema import OFFLINE_DOCUMENT_RESPONSES
 from .codes import Channel
+from .converters import REFERENCE_PATTERN
 from .filters import IncidentFilter
 from .models import Incident
 from .selectors import incident_get, incident_list, incident_timeline
@@ -38,6 +39,7 @@ from .serializers import (
     case_fields,
     show_names,
 )
+from .workflow import document_download
 
 
 def require_case_reader(user):
@@ -52,9 +54,10 @@ class IncidentViewSet(viewsets.GenericViewSet):
 
     detail_serializer_class = IncidentDetailSerializer
     lookup_field = "reference"
+    lookup_value_regex = REFERENCE_PATTERN
     filterset_class = IncidentFilter
     serializer_class = IncidentSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, BoundedFormParser]
     queryset = Incident.objects.none()  # the real one is always the scoped selector's
 
     def get_queryset(self):
@@ -145,15 +148,14 @@ class IncidentViewSet(viewsets.GenericViewSet):
         services.incident_confirm(incident=incident, by=request.user, **serializer.validated_data)
         return self._show(incident.reference)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=OFFLINE_DOCUMENT_RESPONSES)
     @action(detail=True, methods=["get"], url_path="offline-document")
     def offline_document(self, request, reference=None):
         """The original of an offline notification, for those who can see the case."""
         incident = self._case()
         if not incident.offline_document:
             raise Http404
-        name = f"{incident.reference}-original{Path(incident.offline_document.name).suffix}"
-        return FileResponse(incident.offline_document.open("rb"), as_attachment=True, filename=name)
+        return document_download(incident.offline_document, name=f"{incident.reference}-original")
 
 
 class DeadlineListApi(generics.ListAPIView):

@@ -9,11 +9,21 @@ API responses. incidents, reviews and every app above them use these; none borro
 import contextvars
 import functools
 import uuid
+from pathlib import Path
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
+from django.http import FileResponse, JsonResponse
 from django.utils import timezone
+from django.views import defaults
 from django_fsm import TransitionNotAllowed, can_proceed
 from rest_framework import status
 from rest_framework.response import Response
@@ -158,6 +168,17 @@ def document_store(field_file, upload, *, mime):
         stored.append((field_file.storage, field_file.name))
 
 
+def document_download(field_file, *, name):
+    """A stored document as an attachment named `name`, with the type its stored extension says.
+
+    Stored names carry the extension of the type sniffed on upload; anything else is served as bytes,
+    never as something a browser would render.
+    """
+    suffix = Path(field_file.name).suffix.lower()
+    mime = next((m for m, (_label, ext) in DOCUMENT_TYPES.items() if ext == suffix), "application/octet-stream")
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}{suffix}", content_type=mime)
+
+
 def documents_discarded_on_error(service):
     """Wrap a service that stores documents (outside its transaction): on any error, delete what it stored."""
 
@@ -186,8 +207,19 @@ def validation_error_body(error):
     return {"non_field_errors": error.messages}
 
 
+TOO_LARGE = "The request is too large: send documents as files, and text within the limits the API states."
+TOO_MANY_FIELDS = "The request has more fields than any request of this API needs."
+
+
 def api_exception_handler(exc, context):
-    """What services raise becomes a clear status: 400 with field messages, 404, 409, 413 or 415."""
+    """What services raise becomes a clear status: 400 with field messages, 404, 409, 413 or 415.
+
+    So does a body Django refuses to read (too large, too many fields), which it would answer with a page.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": TOO_LARGE}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Response({"detail": TOO_MANY_FIELDS}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ValidationError):
         return Response(validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionNotAllowed):
@@ -197,3 +229,41 @@ def api_exception_handler(exc, context):
     if isinstance(exc, ObjectDoesNotExist):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     return exception_handler(exc, context)
+
+
+# Django's own error views (csprp.urls), for what fails outside an API view: a path no URL matches, a
+# body refused before the view reads it, a bug. The API answers in JSON; pages keep Django's pages.
+
+
+def _for_api(request):
+    return request.path_info.startswith("/api/")
+
+
+def error_bad_request(request, exception):
+    if not _for_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": TOO_LARGE}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return JsonResponse({"detail": TOO_MANY_FIELDS}, status=status.HTTP_400_BAD_REQUEST)
+    return JsonResponse({"detail": "Bad request."}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def error_permission_denied(request, exception):
+    if not _for_api(request):
+        return defaults.permission_denied(request, exception)
+    return JsonResponse(
+        {"detail": "You do not have permission to perform this action."}, status=status.HTTP_403_FORBIDDEN
+    )
+
+
+def error_not_found(request, exception):
+    if not _for_api(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+
+
+def error_server(request):
+    if not _for_api(request):
+        return defaults.server_error(request)
+    return JsonResponse({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

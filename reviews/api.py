@@ -4,17 +4,17 @@ Every view finds the case through the scoped selector first (404 outside a perso
 then calls a service; the services decide who may act (403) and what the state allows (409).
 """
 
-from pathlib import Path
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incidents.api_schema import REVIEW_DOCUMENT_RESPONSES
 from incidents.models import Incident
 from incidents.selectors import incident_get
+from incidents.workflow import document_download
 from organisations.serializers import request_data
 
 from . import services
@@ -31,9 +31,9 @@ from .serializers import (
     PublishInputSerializer,
     RapidReviewInputSerializer,
     RapidReviewSerializer,
-    ReturnSerializer,
     RecommendationInputSerializer,
     RecommendationSerializer,
+    ReturnSerializer,
     UnnotifiedRapidReviewInputSerializer,
 )
 
@@ -44,10 +44,6 @@ def _valid(serializer_class, request, **kwargs):
     serializer = serializer_class(data=request_data(request, structured=STRUCTURED), **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _download(field_file, name):
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}{Path(field_file.name).suffix}")
 
 
 class CaseApi(APIView):
@@ -94,12 +90,12 @@ class UnnotifiedRapidReviewApi(APIView):
 
 
 class RapidReviewDocumentApi(CaseApi):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=REVIEW_DOCUMENT_RESPONSES)
     def get(self, request, reference, number):
         incident = self.case(reference)
         review = get_object_or_404(RapidReview, incident=incident)
         version = get_object_or_404(review.versions, number=number)
-        return _download(version.document, f"{incident.reference}-rapid-review-v{number}")
+        return document_download(version.document, name=f"{incident.reference}-rapid-review-v{number}")
 
 
 class RapidReviewReturnApi(CaseApi):
@@ -199,12 +195,12 @@ class LcsprFinalReportApi(LcsprActionApi):
     input_serializer = FinalReportInputSerializer
     service = staticmethod(services.lcspr_final_report)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=REVIEW_DOCUMENT_RESPONSES)
     def get(self, request, reference):
         lcspr = Lcspr.objects.get(incident=self.case_with_lcspr(reference))
         if not lcspr.final_report:
             raise Http404
-        return _download(lcspr.final_report, f"{reference}-final-report")
+        return document_download(lcspr.final_report, name=f"{reference}-final-report")
 
     @extend_schema(request=FinalReportInputSerializer, responses=LcsprSerializer)
     def post(self, request, reference):

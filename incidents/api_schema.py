@@ -1,0 +1,68 @@
+"""The API's OpenAPI schema, telling the truth about errors: every operation lists the error responses
+the service gives (incidents.workflow.api_exception_handler) with the shape of their bodies."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+
+from organisations.serializers import StrictSerializer
+
+from .workflow import OFFLINE_NOTIFICATION_TYPES, REVIEW_DOCUMENT_TYPES
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# A message list for each field at fault; a nested field (a child, say) nests its own messages.
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Messages for each field at fault, or `non_field_errors`.",
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": ("Bad input: messages for each field at fault.", FIELD_ERRORS),
+    "401": ("No credentials, or credentials that are not valid.", DETAIL),
+    "403": ("Your role may not do this.", DETAIL),
+    "404": ("No such thing among your organisations' cases (whether or not it exists elsewhere).", DETAIL),
+    "409": ("The case's state does not allow this step now.", DETAIL),
+    "413": ("The upload is too large.", FIELD_ERRORS),
+    "415": ("The upload is not of a type allowed here.", FIELD_ERRORS),
+}
+
+
+class CaseApiSchema(AutoSchema):
+    def _error_codes(self):
+        changes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        codes = ["401", "403", "404"]
+        if changes or self.method == "GET":
+            codes.append("400")  # bad input, or a bad filter or page
+        if changes and "{" in self.path:
+            codes.append("409")
+        if changes and "multipart/form-data" in self.map_parsers():
+            codes += ["413", "415"]
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                description, schema = ERRORS[code]
+                responses[code] = {"content": {"application/json": {"schema": schema}}, "description": description}
+        return responses
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False  # a field it does not know is a 400
+        return schema
+
+
+def document_responses(types):
+    """A download's 200 in each type it can be (see incidents.workflow.document_download)."""
+    return {(200, mime): OpenApiTypes.BINARY for mime in sorted(types)} | {
+        (200, "application/octet-stream"): OpenApiTypes.BINARY
+    }
+
+
+REVIEW_DOCUMENT_RESPONSES = document_responses(REVIEW_DOCUMENT_TYPES)
+OFFLINE_DOCUMENT_RESPONSES = document_responses(OFFLINE_NOTIFICATION_TYPES)
