@@ -14,6 +14,12 @@ api_v1 = [
     path("", include("incidents.api_urls")),
 ]
 
+# JSON for paths under /api/, Django's pages elsewhere.
+handler400 = "incidents.workflow.error_bad_request"
+handler403 = "incidents.workflow.error_permission_denied"
+handler404 = "incidents.workflow.error_not_found"
+handler500 = "incidents.workflow.error_server"
+
 urlpatterns = [
     path("", include("organisations.urls")),
     path("healthz", include("health.urls")),

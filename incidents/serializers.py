@@ -3,10 +3,19 @@
 from rest_framework import serializers
 
 from deadlines.serializers import DeadlineSerializer
-from organisations.serializers import LocalAuthorityField, StrictSerializer
+from organisations.serializers import (
+    EARLIEST_BIRTH_DATE,
+    TEXT_MAX_LENGTH,
+    BoundedListSerializer,
+    LocalAuthorityField,
+    ModelInputSerializer,
+    PlausibleDateField,
+    StrictSerializer,
+)
 
 from .codes import AbuseOrNeglect, Channel, OfflineMethod, Reason
 from .models import Child, Incident, TimelineEvent
+from .services import MAX_CHILDREN_PER_CASE
 
 NAME_FIELDS = ("first_name", "last_name")
 
@@ -26,13 +35,22 @@ class ChildSerializer(serializers.ModelSerializer):
         return data
 
 
-class ChildInputSerializer(StrictSerializer, serializers.ModelSerializer):
-    id = serializers.IntegerField(required=False)
+# A child's details as every input checks them field by field (the services check that they agree): an
+# age under 18, and a birth date no earlier than that of a child at an incident on the earliest date.
+CHILD_INPUT_KWARGS = {
+    "age_years": {"min_value": 0, "max_value": 17},
+    "date_of_birth": {"earliest": EARLIEST_BIRTH_DATE},
+}
+
+
+class ChildInputSerializer(ModelInputSerializer):
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = Child
         fields = ["id", "is_index", *NAME_FIELDS, *Child.CHARACTERISTICS]
-        extra_kwargs = {"age_years": {"min_value": 0, "max_value": 17}}
+        extra_kwargs = CHILD_INPUT_KWARGS
+        list_serializer_class = BoundedListSerializer
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
@@ -114,15 +132,15 @@ class IncidentUpdateSerializer(StrictSerializer):
 
     home_local_authority = LocalAuthorityField(required=False, allow_null=True)
     placing_local_authority = LocalAuthorityField(required=False, allow_null=True)
-    incident_date = serializers.DateField()
-    la_aware_date = serializers.DateField()
+    incident_date = PlausibleDateField()
+    la_aware_date = PlausibleDateField()
     reason = serializers.ChoiceField(choices=Reason.choices)
     abuse_or_neglect = serializers.ChoiceField(choices=AbuseOrNeglect.choices, required=False)
     looked_after_child_death = serializers.BooleanField(required=False)
-    case_outline = serializers.CharField(required=False, allow_blank=True)
-    children = ChildInputSerializer(many=True, required=False)
+    case_outline = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    children = ChildInputSerializer(many=True, required=False, max_length=MAX_CHILDREN_PER_CASE)
     offline_method = serializers.ChoiceField(choices=OfflineMethod.choices, required=False)
-    offline_received_on = serializers.DateField(required=False)
+    offline_received_on = PlausibleDateField(required=False)
 
 
 class IncidentCreateSerializer(IncidentUpdateSerializer):
@@ -154,11 +172,11 @@ class IncidentCreateSerializer(IncidentUpdateSerializer):
 
 
 class SubmitSerializer(StrictSerializer):
-    late_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class WithdrawSerializer(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 def case_fields(validated):

@@ -1,11 +1,27 @@
 """API representations of organisations and the signed-in person, and the fields every API shares."""
 
-import contextlib
-import json
+import datetime
 
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Membership, Organisation, User
+from .parsers import JSONTooDeep, json_loads_bounded
+
+# Free text (an outline, a rationale, a view) has a maximum like every other text: a few pages of
+# prose, far more than any field needs and small enough to store, show and export.
+TEXT_MAX_LENGTH = 10_000
+
+# Every date the API accepts lies in a plausible range, so a mistyped year is a field error and not a
+# date that breaks the working-day arithmetic. The service holds cases from 2000 on, well before the
+# Panel began (2018); a child at an incident on the earliest date may have been born 18 years before it.
+# Dates ahead are plans (a publication, a recommendation's due date): a few years at most.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+EARLIEST_BIRTH_DATE = datetime.date(EARLIEST_DATE.year - 18, 1, 1)
+LATEST_YEARS_AHEAD = 5
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -45,6 +61,60 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class PlausibleDateField(serializers.DateField):
+    """A date from EARLIEST_DATE (or `earliest`) to the end of the year LATEST_YEARS_AHEAD years from now."""
+
+    default_error_messages = {
+        "implausible": "Enter a date from {earliest} to {latest}.",
+    }
+
+    def __init__(self, *, earliest=EARLIEST_DATE, **kwargs):
+        super().__init__(**kwargs)
+        self.earliest = earliest
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        latest = datetime.date(timezone.localdate().year + LATEST_YEARS_AHEAD, 12, 31)
+        if not self.earliest <= day <= latest:
+            self.fail("implausible", earliest=self.earliest.isoformat(), latest=latest.isoformat())
+        return day
+
+
+class BoundedListSerializer(serializers.ListSerializer):
+    """A list of nested inputs with a max_length: refused before any item is read, the bound in the schema.
+
+    ListSerializer checks max_length itself; the validator is what the OpenAPI schema shows as maxItems.
+    """
+
+    def get_validators(self):
+        validators = super().get_validators()
+        if self.max_length is not None:
+            validators.append(MaxLengthValidator(self.max_length))
+        return validators
+
+
+class ModelInputSerializer(StrictSerializer, serializers.ModelSerializer):
+    """A model's fields as they come in: unknown fields refused, dates plausible, free text bounded.
+
+    Model CharFields bring their own max_length; TextFields have none, so they get TEXT_MAX_LENGTH.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: PlausibleDateField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.TextField) and not model_field.choices:
+            kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        return field_class, kwargs
+
+
+CODE_MAX_LENGTH = Organisation._meta.get_field("code").max_length
+
+
+@extend_schema_field({"type": "string", "maxLength": CODE_MAX_LENGTH, "example": "E08000035"})
 class LocalAuthorityField(serializers.SlugRelatedField):
     """A local authority by its GSS code, such as E08000035."""
 
@@ -53,7 +123,16 @@ class LocalAuthorityField(serializers.SlugRelatedField):
             slug_field="code", queryset=Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY), **kwargs
         )
 
-    default_error_messages = {"does_not_exist": "No local authority has the GSS code {value}."}
+    default_error_messages = {
+        "does_not_exist": "No local authority has the GSS code {value}.",
+        "invalid": "Give a local authority's GSS code, such as E08000035.",
+    }
+
+    def to_internal_value(self, data):
+        # Checked before the lookup: PostgreSQL refuses a NUL in text outright.
+        if not isinstance(data, str) or "\x00" in data or len(data) > CODE_MAX_LENGTH:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def request_data(request, *, structured=()):
@@ -69,7 +148,10 @@ def request_data(request, *, structured=()):
         data[key] = values if len(values) > 1 else values[0]
     for name in structured:
         if isinstance(data.get(name), str):
-            # Text that is not JSON is left as it is, so the field reports it as invalid.
-            with contextlib.suppress(json.JSONDecodeError):
-                data[name] = json.loads(data[name])
+            try:
+                data[name] = json_loads_bounded(data[name])
+            except JSONTooDeep as too_deep:
+                raise serializers.ValidationError({name: [str(too_deep)]}) from None
+            except ValueError:
+                pass  # Text that is not JSON is left as it is, so the field reports it as invalid.
     return data

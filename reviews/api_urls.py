@@ -2,9 +2,11 @@
 
 from django.urls import path
 
+from incidents.converters import CASE_REFERENCE
+
 from . import api
 
-case = "incidents/<str:reference>/"
+case = f"incidents/{CASE_REFERENCE}/"
 
 urlpatterns = [
     path("rapid-reviews/", api.UnnotifiedRapidReviewApi.as_view(), name="api-rapid-reviews"),
