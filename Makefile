@@ -15,16 +15,21 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
+# These targets are for a development machine: DEBUG is on unless the environment says otherwise
+# (with DEBUG off the settings refuse to start without a SECRET_KEY of their own).
+run migrate: export DEBUG ?= true
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Web on http://127.0.0.1:$(WEB_PORT), a Celery worker and beat, on SQLite and the embedded broker
-# unless DATABASE_URL and REDIS_URL say otherwise. Ctrl-C stops all three.
+# unless DATABASE_URL and REDIS_URL say otherwise. Ctrl-C stops all three and ends quietly; a process
+# that fails on its own makes `make run` fail (bin/run).
 run: migrate
 	$(BIN)/python manage.py load_reference_data
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo
 	@echo "Starting web, worker and beat: open http://127.0.0.1:$(WEB_PORT)/ and sign in with a demo login above. Ctrl-C stops all."
-	DEBUG=$${DEBUG:-true} WEB_PORT=$(WEB_PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start || true
+	exec env WEB_PORT=$(WEB_PORT) PATH="$(abspath $(BIN)):$$PATH" bin/run
 
 test: install
 	$(BIN)/pytest
