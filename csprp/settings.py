@@ -209,14 +209,14 @@ NOTIFY_API_KEY = env("NOTIFY_API_KEY", default=None)
 REST_FRAMEWORK = {
     # Token first, so a request without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "organisations.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON and urlencoded bodies held to DATA_UPLOAD_MAX_MEMORY_SIZE, JSON to a nesting depth (as multipart is).
+    # JSON, or multipart where a document travels with its details; a urlencoded form carries no file.
     "DEFAULT_PARSER_CLASSES": [
         "organisations.parsers.BoundedJSONParser",
-        "organisations.parsers.BoundedFormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -18,7 +18,7 @@ from deadlines.models import Deadline
 from deadlines.selectors import deadline_list
 from deadlines.serializers import CaseDeadlineSerializer
 from organisations.models import Organisation
-from organisations.parsers import BoundedFormParser, BoundedJSONParser
+from organisations.parsers import BoundedJSONParser
 from organisations.selectors import user_scope
 from organisations.serializers import request_data
 
@@ -57,7 +57,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     lookup_value_regex = REFERENCE_PATTERN
     filterset_class = IncidentFilter
     serializer_class = IncidentSerializer
-    parser_classes = [BoundedJSONParser, MultiPartParser, BoundedFormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     queryset = Incident.objects.none()  # the real one is always the scoped selector's
 
     def get_queryset(self):

@@ -3,6 +3,7 @@ the service gives (incidents.workflow.api_exception_handler) with the shape of t
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
 
 from organisations.serializers import StrictSerializer
 
@@ -25,8 +26,8 @@ ERRORS = {
     "403": ("Your role may not do this.", DETAIL),
     "404": ("No such thing among your organisations' cases (whether or not it exists elsewhere).", DETAIL),
     "409": ("The case's state does not allow this step now.", DETAIL),
-    "413": ("The upload is too large.", FIELD_ERRORS),
-    "415": ("The upload is not of a type allowed here.", FIELD_ERRORS),
+    "413": ("The request body or an uploaded file is too large.", FIELD_ERRORS),
+    "415": ("The body's media type, or an uploaded file's type, is not taken here.", FIELD_ERRORS),
 }
 
 
@@ -38,8 +39,8 @@ class CaseApiSchema(AutoSchema):
             codes.append("400")  # bad input, or a bad filter or page
         if changes and "{" in self.path:
             codes.append("409")
-        if changes and "multipart/form-data" in self.map_parsers():
-            codes += ["413", "415"]
+        if changes:
+            codes += ["413", "415"]  # a body or an upload too large, or of a type not taken here
         return codes
 
     def _get_response_bodies(self, direction="response"):
@@ -49,6 +50,19 @@ class CaseApiSchema(AutoSchema):
                 description, schema = ERRORS[code]
                 responses[code] = {"content": {"application/json": {"schema": schema}}, "description": description}
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and not field.allow_blank
+            and field.trim_whitespace
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = r"\S"  # blank space alone is trimmed to nothing, and refused
+        return schema
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)

@@ -10,6 +10,7 @@ from organisations.serializers import (
     LocalAuthorityField,
     ModelInputSerializer,
     PlausibleDateField,
+    RequiredTextField,
     StrictSerializer,
 )
 
@@ -64,11 +65,15 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 class IncidentSerializer(serializers.ModelSerializer):
     local_authority = serializers.SlugRelatedField(source="notifying_la", slug_field="code", read_only=True)
     local_authority_name = serializers.CharField(source="notifying_la.name", read_only=True)
-    home_local_authority = serializers.SlugRelatedField(source="home_la", slug_field="code", read_only=True)
-    placing_local_authority = serializers.SlugRelatedField(source="placing_la", slug_field="code", read_only=True)
+    home_local_authority = serializers.SlugRelatedField(
+        source="home_la", slug_field="code", read_only=True, allow_null=True
+    )
+    placing_local_authority = serializers.SlugRelatedField(
+        source="placing_la", slug_field="code", read_only=True, allow_null=True
+    )
     children = serializers.SerializerMethodField()
     deadlines = DeadlineSerializer(many=True, read_only=True)
-    notification_due = serializers.DateField(read_only=True)
+    notification_due = serializers.DateField(read_only=True, allow_null=True)
     is_late = serializers.BooleanField(read_only=True)
     is_retrospective = serializers.BooleanField(read_only=True)
     has_offline_document = serializers.SerializerMethodField()
@@ -176,7 +181,7 @@ class SubmitSerializer(StrictSerializer):
 
 
 class WithdrawSerializer(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    reason = RequiredTextField(message="Say why the notification is being withdrawn.")
 
 
 def case_fields(validated):

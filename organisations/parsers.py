@@ -10,7 +10,6 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import QueryDict
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -75,9 +74,3 @@ class BoundedJSONParser(parsers.JSONParser):
             return json_loads_bounded(body_read_bounded(stream).decode(encoding))
         except ValueError as exc:  # UnicodeDecodeError and JSONTooDeep are ValueErrors too
             raise ParseError(f"JSON parse error - {exc}") from None
-
-
-class BoundedFormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        # QueryDict refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields (TooManyFieldsSent).
-        return QueryDict(body_read_bounded(stream), encoding=parsers.get_encoding(parser_context or {}))

@@ -25,8 +25,8 @@ LATEST_YEARS_AHEAD = 5
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    partnership = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    partnership = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -59,6 +59,17 @@ class StrictSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not recognised."] for name in unknown})
         return super().to_internal_value(data)
+
+
+class RequiredTextField(serializers.CharField):
+    """Text a step cannot be taken without: required, and more than blank space, with the step's own message."""
+
+    def __init__(self, *, message, **kwargs):
+        super().__init__(
+            max_length=TEXT_MAX_LENGTH,
+            error_messages={"required": message, "blank": message, "null": message},
+            **kwargs,
+        )
 
 
 class PlausibleDateField(serializers.DateField):

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,12 +21,14 @@ from organisations.serializers import request_data
 from . import services
 from .models import Lcspr, RapidReview, Recommendation
 from .serializers import (
+    DeclineSerializer,
     FinalReportInputSerializer,
     LcsprMilestoneSerializer,
     LcsprSerializer,
     LcsprUpdateSerializer,
     MilestoneInputSerializer,
     NotNeededSerializer,
+    NotPublishedSerializer,
     PanelViewSerializer,
     PauseInputSerializer,
     PublishInputSerializer,
@@ -57,6 +60,8 @@ class CaseApi(APIView):
 
 
 class RapidReviewApi(CaseApi):
+    parser_classes = [MultiPartParser]  # the review travels as a document with its findings
+
     @extend_schema(responses=RapidReviewSerializer)
     def get(self, request, reference):
         review = get_object_or_404(RapidReview.objects.prefetch_related("versions"), incident=self.case(reference))
@@ -72,6 +77,8 @@ class RapidReviewApi(CaseApi):
 
 
 class UnnotifiedRapidReviewApi(APIView):
+    parser_classes = [MultiPartParser]
+
     @extend_schema(request=UnnotifiedRapidReviewInputSerializer, responses={201: RapidReviewSerializer})
     def post(self, request):
         """A rapid review for an incident nobody notified; the authority is asked for a retrospective notification."""
@@ -123,9 +130,9 @@ class RapidReviewNotNeededAcceptApi(CaseApi):
 
 
 class RapidReviewNotNeededDeclineApi(CaseApi):
-    @extend_schema(request=PanelViewSerializer, responses=RapidReviewSerializer)
+    @extend_schema(request=DeclineSerializer, responses=RapidReviewSerializer)
     def post(self, request, reference):
-        values = _valid(PanelViewSerializer, request)
+        values = _valid(DeclineSerializer, request)
         review = services.rapid_review_not_needed_decline(incident=self.case(reference), by=request.user, **values)
         return Response(RapidReviewSerializer(review).data)
 
@@ -185,13 +192,14 @@ class LcsprPublishApi(LcsprActionApi):
     service = staticmethod(services.lcspr_publish)
 
 
-@extend_schema(request=NotNeededSerializer, responses=LcsprSerializer)
+@extend_schema(request=NotPublishedSerializer, responses=LcsprSerializer)
 class LcsprNotPublishedApi(LcsprActionApi):
-    input_serializer = NotNeededSerializer
+    input_serializer = NotPublishedSerializer
     service = staticmethod(services.lcspr_not_published)
 
 
 class LcsprFinalReportApi(LcsprActionApi):
+    parser_classes = [MultiPartParser]
     input_serializer = FinalReportInputSerializer
     service = staticmethod(services.lcspr_final_report)
 

@@ -12,6 +12,7 @@ from organisations.serializers import (
     LocalAuthorityField,
     ModelInputSerializer,
     PlausibleDateField,
+    RequiredTextField,
     StrictSerializer,
 )
 
@@ -110,22 +111,29 @@ class UnnotifiedRapidReviewInputSerializer(RapidReviewInputSerializer):
     children = UnnotifiedChildSerializer(many=True, required=False, max_length=MAX_CHILDREN_PER_CASE)
 
 
-class ReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
-
-
-class ReturnSerializer(ReasonSerializer):
+class ReturnSerializer(StrictSerializer):
     """The Panel returns a rapid review: what more it needs, and by when (10 working days if not given)."""
 
+    reason = RequiredTextField(message="Say what more the Panel needs.")
     resubmit_by = PlausibleDateField(required=False)
 
 
 class NotNeededSerializer(StrictSerializer):
-    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    reasons = RequiredTextField(message="Say what further enquiry found.")
+
+
+class NotPublishedSerializer(StrictSerializer):
+    reasons = RequiredTextField(message="Give the reasons the Panel was told.")
 
 
 class PanelViewSerializer(StrictSerializer):
+    """The Panel accepts that no rapid review is needed, with its view if it has one."""
+
     view = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+
+
+class DeclineSerializer(StrictSerializer):
+    view = RequiredTextField(message="Say why the Panel still expects a rapid review.")
 
 
 class LcsprPauseSerializer(serializers.ModelSerializer):

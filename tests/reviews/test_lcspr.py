@@ -152,7 +152,8 @@ def test_the_lifecycle_through_the_api(lcspr, august_case, client_for, leeds_lea
     with london_time("2023-10-02"):
         assert lead.post(f"{base}pause/", {"reason": "inquest", "panel_told_on": "2023-10-02"}).status_code == 200
         assert lead.post(f"{base}pause/", {"reason": "inquest", "panel_told_on": "2023-10-02"}).status_code == 409
-        assert lead.post(f"{base}final-report/", {}).status_code == 400
+        assert lead.post(f"{base}final-report/", {}, format="multipart").status_code == 400
+        assert lead.post(f"{base}final-report/", {}).status_code == 415  # a document cannot travel as JSON
         assert lead.post(f"{base}resume/").json()["status"] == "in_progress"
         assert (
             lead.post(f"{base}milestones/", {"happened_on": "2023-10-01", "description": "Panel met"}).status_code
