@@ -14,9 +14,8 @@ from rest_framework.test import APIClient
 from incidents.services import incident_key_offline
 from reviews.services import rapid_review_send_unnotified
 
-from ..documents import real_pdf
-
 from ..conftest import case_values
+from ..documents import real_pdf
 
 pytestmark = pytest.mark.django_db
 
