@@ -48,6 +48,10 @@ def require_case_reader(user):
         raise PermissionDenied("Your role sees statistics, not cases.")
 
 
+def case_request_data(request):
+    return request_data(request, structured=("children",), lists=("children",))
+
+
 class IncidentViewSet(viewsets.GenericViewSet):
     """Cases. Every response that shows one case uses `detail_serializer_class`, which the case file
     (casefile.api) widens with what the apps above incidents know."""
@@ -92,7 +96,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):
-        serializer = IncidentCreateSerializer(data=request_data(request, structured=("children",)))
+        serializer = IncidentCreateSerializer(data=case_request_data(request))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         channel = data.pop("channel")
@@ -116,7 +120,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer)
     def partial_update(self, request, reference=None):
         incident = self._case()
-        serializer = IncidentUpdateSerializer(data=request_data(request, structured=("children",)), partial=True)
+        serializer = IncidentUpdateSerializer(data=case_request_data(request), partial=True)
         serializer.is_valid(raise_exception=True)
         services.incident_update(incident=incident, by=request.user, **case_fields(serializer.validated_data))
         return self._show(incident.reference)

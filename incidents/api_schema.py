@@ -5,7 +5,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
-from organisations.serializers import StrictSerializer
+from organisations.serializers import PlausibleDateField, StrictSerializer
 
 from .workflow import OFFLINE_NOTIFICATION_TYPES, REVIEW_DOCUMENT_TYPES
 
@@ -62,6 +62,8 @@ class CaseApiSchema(AutoSchema):
             and "pattern" not in schema
         ):
             schema["pattern"] = r"\S"  # blank space alone is trimmed to nothing, and refused
+        if direction == "request" and isinstance(field, PlausibleDateField):
+            schema["pattern"] = years_pattern(field.earliest.year, field.latest.year)
         return schema
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
@@ -80,3 +82,8 @@ def document_responses(types):
 
 REVIEW_DOCUMENT_RESPONSES = document_responses(REVIEW_DOCUMENT_TYPES)
 OFFLINE_DOCUMENT_RESPONSES = document_responses(OFFLINE_NOTIFICATION_TYPES)
+
+
+def years_pattern(first, last):
+    """A date's year from `first` to `last` as a pattern (PlausibleDateField's bounds are whole years)."""
+    return f"^({'|'.join(str(year) for year in range(first, last + 1))})-"

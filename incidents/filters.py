@@ -2,6 +2,8 @@
 
 import django_filters
 
+from deadlines.filters import StrictBooleanFilter
+
 from .models import Incident
 from .selectors import incident_overdue_filter
 
@@ -9,7 +11,7 @@ from .selectors import incident_overdue_filter
 class IncidentFilter(django_filters.FilterSet):
     local_authority = django_filters.CharFilter(field_name="notifying_la__code", label="Notifying LA's GSS code")
     incident_date = django_filters.DateFromToRangeFilter(label="Incident date range (_after, _before)")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Has an open deadline past its due date")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Has an open deadline past its due date")
 
     class Meta:
         model = Incident

@@ -1,6 +1,7 @@
 """API representations of organisations and the signed-in person, and the fields every API shares."""
 
 import datetime
+import re
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -83,11 +84,14 @@ class PlausibleDateField(serializers.DateField):
         super().__init__(**kwargs)
         self.earliest = earliest
 
+    @property
+    def latest(self):
+        return datetime.date(timezone.localdate().year + LATEST_YEARS_AHEAD, 12, 31)
+
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
-        latest = datetime.date(timezone.localdate().year + LATEST_YEARS_AHEAD, 12, 31)
-        if not self.earliest <= day <= latest:
-            self.fail("implausible", earliest=self.earliest.isoformat(), latest=latest.isoformat())
+        if not self.earliest <= day <= self.latest:
+            self.fail("implausible", earliest=self.earliest.isoformat(), latest=self.latest.isoformat())
         return day
 
 
@@ -122,10 +126,11 @@ class ModelInputSerializer(StrictSerializer, serializers.ModelSerializer):
         return field_class, kwargs
 
 
-CODE_MAX_LENGTH = Organisation._meta.get_field("code").max_length
+# A unitary authority (E06), metropolitan district (E08), London borough (E09) or county (E10).
+GSS_CODE_PATTERN = r"^E(06|08|09|10)[0-9]{6}$"
 
 
-@extend_schema_field({"type": "string", "maxLength": CODE_MAX_LENGTH, "example": "E08000035"})
+@extend_schema_field({"type": "string", "pattern": GSS_CODE_PATTERN, "maxLength": 9, "example": "E08000035"})
 class LocalAuthorityField(serializers.SlugRelatedField):
     """A local authority by its GSS code, such as E08000035."""
 
@@ -141,28 +146,39 @@ class LocalAuthorityField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         # Checked before the lookup: PostgreSQL refuses a NUL in text outright.
-        if not isinstance(data, str) or "\x00" in data or len(data) > CODE_MAX_LENGTH:
+        if not isinstance(data, str) or not re.fullmatch(GSS_CODE_PATTERN, data):
             self.fail("invalid")
         return super().to_internal_value(data)
 
 
-def request_data(request, *, structured=()):
+def request_data(request, *, structured=(), lists=()):
     """JSON as it is; a multipart form as a dict, its `structured` fields given as JSON strings.
 
-    Multipart is how a document travels with its details; nested details ride along as JSON.
+    Multipart is how a document travels with its details; nested details ride along as JSON. A field
+    in `lists` is a list however it comes: one JSON array in one part, or one part per item (each item
+    JSON or plain text), as OpenAPI's form encoding sends an array.
     """
     if not hasattr(request.data, "getlist"):
         return request.data
     data = {}
     for key in request.data:
         values = request.data.getlist(key)
-        data[key] = values if len(values) > 1 else values[0]
+        data[key] = values if len(values) > 1 or key in lists else values[0]
     for name in structured:
-        if isinstance(data.get(name), str):
-            try:
-                data[name] = json_loads_bounded(data[name])
-            except JSONTooDeep as too_deep:
-                raise serializers.ValidationError({name: [str(too_deep)]}) from None
-            except ValueError:
-                pass  # Text that is not JSON is left as it is, so the field reports it as invalid.
+        if name in lists and name in data:
+            items = [_json_or_text(name, item) for item in data[name]]
+            data[name] = items[0] if len(items) == 1 and isinstance(items[0], list) else items
+        elif isinstance(data.get(name), str):
+            data[name] = _json_or_text(name, data[name])
     return data
+
+
+def _json_or_text(name, text):
+    if not isinstance(text, str):
+        return text
+    try:
+        return json_loads_bounded(text)
+    except JSONTooDeep as too_deep:
+        raise serializers.ValidationError({name: [str(too_deep)]}) from None
+    except ValueError:
+        return text  # text that is not JSON is left as it is, for the field to judge

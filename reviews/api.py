@@ -41,10 +41,12 @@ from .serializers import (
 )
 
 STRUCTURED = ("index_child", "practice_themes", "children")
+LISTS = ("practice_themes", "children")
 
 
 def _valid(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request_data(request, structured=STRUCTURED), **kwargs)
+    data = request_data(request, structured=STRUCTURED, lists=LISTS)
+    serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

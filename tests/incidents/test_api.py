@@ -244,3 +244,11 @@ def test_the_list_is_paginated_and_its_queries_do_not_grow_with_it(client_for, l
 
 def test_an_unknown_case_is_a_404(as_secretariat, db):
     assert as_secretariat.get("/api/v1/incidents/CSPR-2022-99999/").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["null", "maybe", "2"])
+def test_a_filter_that_is_neither_true_nor_false_is_a_400(as_secretariat, value, db):
+    for url in ("/api/v1/incidents/", "/api/v1/deadlines/"):
+        response = as_secretariat.get(f"{url}?overdue={value}")
+        assert response.status_code == 400, url
+        assert "overdue" in response.json()

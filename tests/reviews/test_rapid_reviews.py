@@ -447,3 +447,18 @@ def test_the_panel_says_by_when_it_expects_a_returned_review(as_lead, client_for
     assert returned.json()["versions"][0]["resubmit_by"] == "2022-10-28"
     due = deadline(notified, Deadline.Kind.RAPID_REVIEW_RESUBMISSION, "rapid review version 1")
     assert (due.due_on, due.status) == (D("2022-10-28"), "open")
+
+
+def test_practice_themes_may_come_one_part_each_as_forms_send_a_list(
+    as_lead, client_for, secretariat, notified, london_time
+):
+    url = f"/api/v1/incidents/{notified.reference}/rapid-review/"
+    with london_time("2022-10-03"):
+        first = as_lead.post(url, {**review_body(), "practice_themes": ["babies", "whole_family"]}, format="multipart")
+        assert first.status_code == 201, first.content
+        client_for(secretariat).post(f"{url}return/", {"reason": "Add the chronology."}, format="json")
+        # A list of one is still a list.
+        second = as_lead.post(url, {**review_body(), "practice_themes": ["babies"]}, format="multipart")
+    assert second.status_code == 201, second.content
+    themes = [version["practice_themes"] for version in second.json()["versions"]]
+    assert themes == [["babies", "whole_family"], ["babies"]]
