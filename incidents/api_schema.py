@@ -31,6 +31,12 @@ ERRORS = {
 }
 
 
+# Text is stored in PostgreSQL, which holds no NUL character: a NUL is refused, and the schema says so.
+NO_NUL = "^[^\\u0000]*$"
+# Required text must be more than blank space, which is trimmed to nothing.
+NOT_BLANK = "^[^\\u0000]*\\S[^\\u0000]*$"
+
+
 class CaseApiSchema(AutoSchema):
     def _error_codes(self):
         changes = self.method in ("POST", "PUT", "PATCH", "DELETE")
@@ -61,7 +67,11 @@ class CaseApiSchema(AutoSchema):
             and schema.get("type") == "string"
             and "pattern" not in schema
         ):
-            schema["pattern"] = r"\S"  # blank space alone is trimmed to nothing, and refused
+            schema["pattern"] = NOT_BLANK
+        elif direction == "request" and isinstance(field, serializers.CharField) and "pattern" not in schema:
+            schema["pattern"] = NO_NUL
+        if direction == "request" and isinstance(field, serializers.FileField):
+            schema["minLength"] = 1  # an empty file is refused
         if direction == "request" and isinstance(field, PlausibleDateField):
             schema["pattern"] = years_pattern(field.earliest.year, field.latest.year)
         return schema
@@ -87,3 +97,18 @@ OFFLINE_DOCUMENT_RESPONSES = document_responses(OFFLINE_NOTIFICATION_TYPES)
 def years_pattern(first, last):
     """A date's year from `first` to `last` as a pattern (PlausibleDateField's bounds are whole years)."""
     return f"^({'|'.join(str(year) for year in range(first, last + 1))})-"
+
+
+def query_parameters_as_served(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: filters are text fields of a form, so an empty value means
+    no filter, and text holds no NUL."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                parameter["allowEmptyValue"] = True
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+                    schema["pattern"] = NO_NUL
+    return result

@@ -59,6 +59,10 @@ def permission_check(*, by, permission, record):
         raise PermissionDenied("Your role does not allow this.")
 
 
+class ImproperlyDeclared(Exception):
+    """A transition without exactly one permission: a mistake in the code, never the caller's."""
+
+
 def transition_permission(transition_method):
     """The permission a transition declares (one for all its source states)."""
     permissions = {t.permission for t in transition_method._django_fsm.transitions.values()}
@@ -67,20 +71,11 @@ def transition_permission(transition_method):
     return permissions.pop()
 
 
-class ImproperlyDeclared(Exception):
-    pass
-
-
 def transition_check(record, transition_method, *, by, done):
     """404, 403, then 409: the person sees the case, may take this step, and the state allows it."""
     permission_check(by=by, permission=transition_permission(transition_method), record=record)
     if not can_proceed(transition_method):
         raise TransitionNotAllowed(f"This is {record.get_status_display().lower()}: it cannot be {done}.")
-
-
-def transitions_available(record, *, by):
-    """The transitions this person may take on the record now, for buttons on pages and in the admin."""
-    return [t for t in record.get_available_status_transitions() if by.has_perm(t.permission, record)]
 
 
 # Timeline ---------------------------------------------------------------------------------------------
