@@ -80,6 +80,12 @@ class CaseApiSchema(AutoSchema):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, StrictSerializer):
             schema["additionalProperties"] = False  # a field it does not know is a 400
+        for name, field_schema in schema.get("properties", {}).items():
+            # drf-spectacular offers blank text as a second choice beside a pattern; NO_NUL already
+            # matches it, and "one of" two choices that both match would refuse it.
+            choices = field_schema.get("oneOf", [])
+            if len(choices) == 2 and choices[0].get("pattern") == NO_NUL and choices[1].get("maxLength") == 0:
+                schema["properties"][name] = {**{k: v for k, v in field_schema.items() if k != "oneOf"}, **choices[0]}
         return schema
 
 
