@@ -5,11 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from incidents.services import incident_create, incident_submit
 from organisations.models import Role
 
+from .documents import real_pdf
 from .factories import LocalAuthorityFactory, MembershipFactory, PanelFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -134,6 +137,34 @@ def case_values(**overrides):
         "children": [{"age_years": 3, "sex": "female", "ethnicity": "white_british"}],
     }
     return {**values, **overrides}
+
+
+def rapid_review_values(**overrides):
+    """A rapid review as the partnership sends it (a real PDF and its findings), as the services take it.
+
+    Its local review decision is `required` unless overridden.
+    """
+    values = {
+        "document": SimpleUploadedFile("review.pdf", real_pdf()),
+        "completed_on": datetime.date(2022, 10, 3),
+        "reason_at_review": "serious_harm",
+        "likely_cause": "non_fatal_assault_intrafamilial",
+        "lcspr_decision": "required",
+        "lcspr_rationale": "Learning across agencies.",
+        "lines_of_enquiry": "Information sharing.",
+    }
+    return {**values, **overrides}
+
+
+def admin_refuses_delete(admin_client, admin_name, record):
+    """Cases and their records are never deleted: the admin offers no delete and refuses one posted."""
+    delete_url = reverse(f"admin:{admin_name}_delete", args=[record.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert type(record).objects.filter(pk=record.pk).exists()
+    assert b"Delete selected" not in admin_client.get(reverse(f"admin:{admin_name}_changelist")).content
+    change_page = admin_client.get(reverse(f"admin:{admin_name}_change", args=[record.pk]))
+    assert change_page.status_code == 200
+    assert delete_url.encode() not in change_page.content
 
 
 @pytest.fixture

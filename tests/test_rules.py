@@ -5,13 +5,12 @@ import datetime
 
 import pytest
 import rules
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from incidents.models import Incident
 from reviews.models import Lcspr, RapidReview, Recommendation
 from reviews.services import rapid_review_send, recommendation_add
 
-from .documents import real_pdf
+from .conftest import rapid_review_values
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,17 +42,7 @@ def transitions(model):
 def records(notified, leeds_lead, london_time):
     """The Leeds case with a rapid review that started a local review, and one recommendation."""
     with london_time("2022-10-03"):
-        rapid_review_send(
-            incident=notified,
-            by=leeds_lead,
-            document=SimpleUploadedFile("review.pdf", real_pdf()),
-            completed_on=datetime.date(2022, 10, 3),
-            reason_at_review="serious_harm",
-            likely_cause="non_fatal_assault_intrafamilial",
-            lcspr_decision="required",
-            lcspr_rationale="Learning across agencies.",
-            lines_of_enquiry="Information sharing.",
-        )
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values())
         recommendation = recommendation_add(
             incident=notified,
             by=leeds_lead,

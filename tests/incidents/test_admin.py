@@ -13,7 +13,7 @@ from incidents.models import Incident, TimelineEvent
 from incidents.services import incident_create, incident_key_offline, incident_submit, incident_update
 from reviews.services import rapid_review_send_unnotified
 
-from ..conftest import case_values
+from ..conftest import admin_refuses_delete, case_values
 from ..documents import real_pdf
 
 D = datetime.date.fromisoformat
@@ -186,14 +186,7 @@ def test_the_case_list_says_how_each_case_reached_the_panel(
     ],
 )
 def test_it_never_deletes_a_case_or_its_records(admin_client, notified, admin_name, record):
-    record = record(notified)
-    delete_url = reverse(f"admin:{admin_name}_delete", args=[record.pk])
-
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
-    assert type(record).objects.filter(pk=record.pk).exists()
-    assert b"Delete selected" not in admin_client.get(reverse(f"admin:{admin_name}_changelist")).content
-    change_page = admin_client.get(reverse(f"admin:{admin_name}_change", args=[record.pk]))
-    assert delete_url.encode() not in change_page.content
+    admin_refuses_delete(admin_client, admin_name, record(notified))
 
 
 def test_a_transition_button_adds_nothing_to_the_history_by_itself(admin_client, notified):

@@ -5,13 +5,12 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from incidents.services import incident_create, incident_submit
 from reviews.models import Lcspr
 from reviews.services import lcspr_milestone_add, lcspr_pause, rapid_review_send, recommendation_add
 
-from ..conftest import case_values
+from ..conftest import admin_refuses_delete, case_values
 from ..documents import real_pdf
 
 D = datetime.date.fromisoformat
@@ -70,12 +69,4 @@ def lcspr(leeds_notifier, leeds_lead, leeds, london_time):
     ],
 )
 def test_it_never_deletes_a_review_or_its_records(admin_client, lcspr, admin_name, record):
-    record = record(lcspr)
-    delete_url = reverse(f"admin:{admin_name}_delete", args=[record.pk])
-
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
-    assert type(record).objects.filter(pk=record.pk).exists()
-    assert b"Delete selected" not in admin_client.get(reverse(f"admin:{admin_name}_changelist")).content
-    change_page = admin_client.get(reverse(f"admin:{admin_name}_change", args=[record.pk]))
-    assert change_page.status_code == 200
-    assert delete_url.encode() not in change_page.content
+    admin_refuses_delete(admin_client, admin_name, record(lcspr))

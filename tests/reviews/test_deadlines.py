@@ -22,23 +22,11 @@ from reviews.services import (
     review_deadlines_refresh,
 )
 
+from ..conftest import rapid_review_values
 from ..documents import real_pdf
 
 D = datetime.date.fromisoformat
 pytestmark = pytest.mark.django_db
-
-
-def review(**overrides):
-    values = {
-        "document": SimpleUploadedFile("review.pdf", real_pdf()),
-        "completed_on": D("2022-10-03"),
-        "reason_at_review": "serious_harm",
-        "likely_cause": "non_fatal_assault_intrafamilial",
-        "lcspr_decision": "required",
-        "lcspr_rationale": "Learning across agencies.",
-        "lines_of_enquiry": "Information sharing.",
-    }
-    return {**values, **overrides}
 
 
 def open_kinds(incident):
@@ -49,7 +37,7 @@ def open_kinds(incident):
 def under_review(notified, leeds_lead, london_time):
     """Notified on 14 September 2022; its rapid review on 3 October starts a local review with one recommendation."""
     with london_time("2022-10-03"):
-        rapid_review_send(incident=notified, by=leeds_lead, **review())
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values())
         recommendation = recommendation_add(
             incident=notified,
             by=leeds_lead,
@@ -134,7 +122,7 @@ def test_it_closes_a_recommendations_deadline_when_it_is_done(under_review, leed
 
 def test_it_expects_a_returned_review_within_10_working_days(notified, leeds_lead, secretariat, london_time):
     with london_time("2022-10-03"):
-        rapid_review_send(incident=notified, by=leeds_lead, **review(lcspr_decision="not_required"))
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values(lcspr_decision="not_required"))
     with london_time("2022-10-07"):
         rapid_review_return(incident=notified, by=secretariat, reason="Add the health chronology.")
     due = Deadline.objects.get(incident=notified, kind="rapid_review_resubmission")
@@ -146,14 +134,14 @@ def test_it_expects_a_returned_review_within_10_working_days(notified, leeds_lea
     )
     assert due.responsible == notified.notifying_la.partnership
     with london_time("2022-10-20"):
-        rapid_review_send(incident=notified, by=leeds_lead, **review(lcspr_decision="not_required"))
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values(lcspr_decision="not_required"))
     due.refresh_from_db()
     assert (due.status, due.met_on, due.met_late) == ("met", D("2022-10-20"), False)
 
 
 def test_it_takes_the_date_the_panel_gives_for_a_returned_review(notified, leeds_lead, secretariat, london_time):
     with london_time("2022-10-03"):
-        rapid_review_send(incident=notified, by=leeds_lead, **review(lcspr_decision="not_required"))
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values(lcspr_decision="not_required"))
     with london_time("2022-10-07"):
         rapid_review_return(
             incident=notified, by=secretariat, reason="Add the health chronology.", resubmit_by=D("2022-11-04")
@@ -168,7 +156,7 @@ def test_it_refuses_a_resubmission_date_in_the_past(notified, leeds_lead, secret
     from django.core.exceptions import ValidationError
 
     with london_time("2022-10-03"):
-        rapid_review_send(incident=notified, by=leeds_lead, **review(lcspr_decision="not_required"))
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values(lcspr_decision="not_required"))
         with pytest.raises(ValidationError) as error:
             rapid_review_return(incident=notified, by=secretariat, reason="More.", resubmit_by=D("2022-10-01"))
     assert "resubmit_by" in error.value.message_dict
@@ -183,7 +171,10 @@ def test_it_leaves_no_document_on_disk_when_the_index_child_is_refused(notified,
     with london_time("2022-10-03"), pytest.raises(ValidationError) as error:
         # Aged 9 but born in 2020: the index child's details do not agree, so the review is refused.
         rapid_review_send(
-            incident=notified, by=leeds_lead, index_child={"age_years": 9, "date_of_birth": D("2020-01-01")}, **review()
+            incident=notified,
+            by=leeds_lead,
+            index_child={"age_years": 9, "date_of_birth": D("2020-01-01")},
+            **rapid_review_values(),
         )
     assert "children" in error.value.message_dict
     assert not RapidReview.objects.filter(incident=notified).exists()

@@ -23,7 +23,7 @@ from reviews.services import (
     review_deadlines_refresh,
 )
 
-from ..conftest import LONDON, case_values
+from ..conftest import LONDON, case_values, rapid_review_values
 from ..documents import real_pdf, windows_executable
 
 D = datetime.date.fromisoformat
@@ -31,16 +31,15 @@ pytestmark = pytest.mark.django_db
 
 
 def required(**overrides):
+    """The August case's rapid review, which decides on a local review."""
     values = {
-        "document": SimpleUploadedFile("review.pdf", real_pdf()),
         "completed_on": D("2023-08-30"),
         "reason_at_review": "death",
         "likely_cause": "sudi_sudc",
-        "lcspr_decision": "required",
         "lcspr_rationale": "Significant learning for health visiting.",
         "lines_of_enquiry": "Safe sleep advice; information sharing.",
     }
-    return {**values, **overrides}
+    return rapid_review_values(**{**values, **overrides})
 
 
 def deadline(incident, kind):
