@@ -1,0 +1,57 @@
+"""The API schema tells the truth: it validates, documents each error the service gives, marks what may be
+null, and types uploads and downloads as what they are."""
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(tmp_path):
+    path = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return yaml.safe_load(path.read_text())
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method.upper(), operation
+
+
+def test_it_documents_the_errors_of_every_operation(schema):
+    for path, method, operation in operations(schema):
+        codes = set(operation["responses"])
+        assert {"400", "401", "403", "404"} <= codes, (method, path, codes)
+        if method in ("POST", "PATCH") and "{" in path:
+            assert "409" in codes, (method, path)
+
+
+def test_uploads_are_binary_and_only_multipart(schema):
+    for path in ("/api/v1/incidents/{reference}/rapid-review/", "/api/v1/rapid-reviews/"):
+        body = schema["paths"][path]["post"]["requestBody"]["content"]
+        assert list(body) == ["multipart/form-data"], path
+        component = body["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        document = schema["components"]["schemas"][component]["properties"]["document"]
+        assert document["format"] == "binary"
+
+
+def test_downloads_state_their_content_types(schema):
+    path = "/api/v1/incidents/{reference}/rapid-review/versions/{number}/document/"
+    content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+    assert "application/pdf" in content
+    assert "application/vnd.openxmlformats-officedocument.wordprocessingml.document" in content
+
+
+def test_fields_that_can_be_null_say_so(schema):
+    case = schema["components"]["schemas"]["CaseFile"]["properties"]
+    for name in ("home_local_authority", "placing_local_authority", "notification_due", "la_aware_date", "lcspr"):
+        assert case[name].get("nullable") is True, name
+
+
+def test_request_bodies_refuse_fields_they_do_not_know(schema):
+    request = schema["components"]["schemas"]["WithdrawRequest"]
+    assert request["additionalProperties"] is False
+    assert request["required"] == ["reason"]
