@@ -51,7 +51,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a misspelt field is an error and not silently dropped."""
+    """Refuses fields it does not know, so a misspelt field is an error and not silently dropped, and
+    text given as anything but text (REST framework would turn the number 0 into "0")."""
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
@@ -59,6 +60,16 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(set(data.keys()) - writable)
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not recognised."] for name in unknown})
+            not_text = sorted(
+                name
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and name in data
+                and data[name] is not None
+                and not isinstance(data[name], str)
+            )
+            if not_text:
+                raise serializers.ValidationError({name: ["Give this as text."] for name in not_text})
         return super().to_internal_value(data)
 
 

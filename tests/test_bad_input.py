@@ -558,3 +558,9 @@ def test_it_refuses_a_malformed_token_with_a_401(api_client, leeds_notifier, tok
     response = api_client.get("/api/v1/incidents/", HTTP_AUTHORIZATION=b"Token " + token)
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
+
+
+def test_it_refuses_text_given_as_a_number(as_notifier, notified):
+    response = as_notifier.post(f"/api/v1/incidents/{notified.reference}/withdraw/", {"reason": 0}, format="json")
+    assert_field_error(response, "reason")
+    assert Incident.objects.get(pk=notified.pk).status == "notified"
