@@ -261,6 +261,12 @@ SPECTACULAR_SETTINGS = {
         "LcsprStatusEnum": "reviews.models.Lcspr.Status",
         "RecommendationStatusEnum": "reviews.models.Recommendation.Status",
         "PauseReasonEnum": "reviews.models.LcsprPause.Reason",
+        "LetterKindEnum": "letters.models.Letter.Kind",
+        "LetterStatusEnum": "letters.models.Letter.Status",
+        "PanelPositionEnum": "incidents.codes.PanelPosition",
+        "NationalReviewEnum": "incidents.codes.NationalReview",
+        "QualityThemeEnum": "incidents.codes.QualityTheme",
+        "PracticeThemeEnum": "incidents.codes.PracticeTheme",
     },
 }
 
@@ -325,6 +331,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "django_structlog": {"level": "INFO"},
+        # WeasyPrint narrates every step of every letter it lays out.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -10,6 +10,7 @@ admin.site.site_title = "CSPRP administration"
 api_v1 = [
     path("", include("organisations.api_urls")),
     path("", include("reviews.api_urls")),
+    path("", include("letters.api_urls")),
     path("", include("casefile.api_urls")),
     path("", include("incidents.api_urls")),
 ]

@@ -134,8 +134,20 @@ class LcsprDecision(models.TextChoices):
 
 
 class PanelPosition(models.TextChoices):
+    """The Panel's view of the partnership's decision on a local review. A disagreement with
+    `not_required` means further learning; with `required`, limited learning (data standard)."""
+
     AGREE = "agree", "The Panel agrees"
     DISAGREE = "disagree", "The Panel disagrees"
+
+
+class NationalReview(models.TextChoices):
+    """The Panel's decision on a national review, in its response letter."""
+
+    NOT_NEEDED = "not_needed", "Not needed"
+    UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+    COMMISSIONED = "commissioned", "A national review of this case"
+    THEMATIC = "thematic", "Included in a thematic national review"
 
 
 DEATH_CAUSES = {
@@ -194,6 +206,8 @@ class PracticeTheme(models.TextChoices):
 
 
 class QualityTheme(models.TextChoices):
+    """Feedback on the quality of a rapid review, in the Panel's letter."""
+
     COMMENDED = "commended", "Commended"
     CHRONOLOGY_TOO_DETAILED = "chronology_too_detailed", "Chronology too detailed"
     CHRONOLOGY_BY_AGENCY = "chronology_by_agency", "Chronology set out agency by agency"

@@ -5,7 +5,7 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from incidents.codes import ALL_CAUSES, LcsprDecision, Reason
+from incidents.codes import ALL_CAUSES, LcsprDecision, NationalReview, PanelPosition, Reason
 from incidents.models import Incident
 from organisations.models import Organisation
 
@@ -56,6 +56,10 @@ class RapidReview(FSMModelMixin, models.Model):
     reason_at_review = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     likely_cause = models.CharField(max_length=50, choices=sorted(ALL_CAUSES.items()), blank=True)
     lcspr_decision = models.CharField(max_length=20, choices=LcsprDecision.choices, blank=True)
+    # The Panel's decision from its issued response letter: what the annual report counts.
+    panel_position = models.CharField(max_length=20, choices=PanelPosition.choices, blank=True)
+    national_review = models.CharField(max_length=30, choices=NationalReview.choices, blank=True)
+    quality_themes = models.JSONField(default=list, blank=True)
     returned_reason = models.TextField(blank=True)
     not_needed_reasons = models.TextField("why no rapid review is needed", blank=True)
     panel_not_needed_view = models.TextField("the Panel's view on no rapid review", blank=True)

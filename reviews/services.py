@@ -362,6 +362,24 @@ def rapid_review_not_needed_decline(*, incident, by, view):
     return review
 
 
+def rapid_review_panel_decision_record(*, incident, version, on, panel_position, national_review, quality_themes, by):
+    """The Panel's issued response to a version: the version is answered (its panel_response deadline is
+    met) and the decision is kept on the rapid review for the statistics.
+
+    Called by letters.services when a response letter is issued, inside its transaction.
+    """
+    version.panel_responded_on = version.panel_responded_on or on
+    version.save(update_fields=["panel_responded_on"])
+    review = RapidReview.objects.select_for_update().get(pk=version.rapid_review_id)
+    review.panel_position = panel_position
+    review.national_review = national_review
+    review.quality_themes = list(quality_themes)
+    review._history_user = by
+    review.save(update_fields=["panel_position", "national_review", "quality_themes", "updated_at"])
+    review_deadlines_refresh(incident=incident)
+    return review
+
+
 # Local reviews ----------------------------------------------------------------------------------------
 
 

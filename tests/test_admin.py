@@ -23,6 +23,7 @@ MADE_BY_THE_SERVICES = {
     "reviews.LcsprPause",
     "reviews.LcsprMilestone",
     "reviews.Recommendation",
+    "letters.Letter",
 }
 
 

@@ -1,0 +1,117 @@
+"""The letters API: list, draft, read, change, put forward, approve, issue, discard, preview and the PDF.
+
+Letters are found through the scoped selector (404 outside a person's cases, and for the case's LA
+and partnership until a letter is issued); the services decide who may act (403) and what the state
+allows (409).
+"""
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from incidents.api import require_case_reader
+from incidents.models import Incident
+from incidents.selectors import incident_get
+from incidents.workflow import document_download
+from reviews.models import RapidReviewVersion
+
+from . import services
+from .models import Letter
+from .selectors import letter_get, letter_list
+from .serializers import LetterCreateSerializer, LetterSerializer, LetterUpdateSerializer
+
+PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
+
+
+class LetterViewSet(viewsets.GenericViewSet):
+    serializer_class = LetterSerializer
+    queryset = Letter.objects.none()  # the real one is always the scoped selector's
+
+    def get_queryset(self):
+        return letter_list(user=self.request.user).order_by("-created_at", "-pk")
+
+    def _letter(self):
+        try:
+            return letter_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        except (Letter.DoesNotExist, ValueError):
+            raise Http404 from None
+
+    def _show(self, letter, status_code=status.HTTP_200_OK):
+        return Response(LetterSerializer(letter_get(user=self.request.user, pk=letter.pk)).data, status=status_code)
+
+    def list(self, request):
+        require_case_reader(request.user)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LetterSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(LetterSerializer(self._letter()).data)
+
+    @extend_schema(request=LetterCreateSerializer, responses={201: LetterSerializer})
+    def create(self, request):
+        serializer = LetterCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        try:
+            incident = incident_get(user=request.user, reference=values["incident"])
+        except Incident.DoesNotExist:
+            raise Http404 from None
+        version = None
+        if "rapid_review_version" in values:
+            version = RapidReviewVersion.objects.filter(
+                rapid_review__incident=incident, number=values["rapid_review_version"]
+            ).first()
+            if version is None:
+                return Response({"rapid_review_version": ["The case's rapid review has no such version."]}, 400)
+        letter = services.letter_draft(
+            incident=incident, by=request.user, kind=values["kind"], rapid_review_version=version
+        )
+        return self._show(letter, status.HTTP_201_CREATED)
+
+    @extend_schema(request=LetterUpdateSerializer, responses=LetterSerializer)
+    def partial_update(self, request, pk=None):
+        letter = self._letter()
+        serializer = LetterUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self._show(services.letter_update(letter=letter, by=request.user, **serializer.validated_data))
+
+    @extend_schema(request=None, responses=LetterSerializer)
+    @action(detail=True, methods=["post"], url_path="ask-for-approval")
+    def ask_for_approval(self, request, pk=None):
+        return self._show(services.letter_ask_for_approval(letter=self._letter(), by=request.user))
+
+    @extend_schema(request=None, responses=LetterSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._show(services.letter_approve(letter=self._letter(), by=request.user))
+
+    @extend_schema(request=None, responses=LetterSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        return self._show(services.letter_issue(letter=self._letter(), by=request.user))
+
+    @extend_schema(request=None, responses=LetterSerializer)
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        return self._show(services.letter_discard(letter=self._letter(), by=request.user))
+
+    @extend_schema(responses=PDF_RESPONSE)
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        """The letter as it would be issued today; never once it is issued."""
+        pdf = services.letter_preview(letter=self._letter(), by=request.user)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="preview.pdf"'
+        return response
+
+    @extend_schema(responses=PDF_RESPONSE)
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The issued letter, exactly as it was issued."""
+        letter = self._letter()
+        if letter.status != Letter.Status.ISSUED:
+            raise Http404
+        return document_download(letter.pdf, name=f"{letter.incident.reference}-letter-{letter.pk}")

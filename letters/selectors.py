@@ -1,0 +1,25 @@
+"""Reads of letters: only those of cases the person sees, and of those only the letters they may see."""
+
+from incidents.selectors import incident_list
+from organisations.selectors import user_scope
+
+from .models import Letter
+
+
+def letter_list(*, user):
+    """The Panel's caseworkers see every letter of the cases they see; the case's authority and
+    partnership see issued letters only; analysts none (they see no cases)."""
+    letters = Letter.objects.filter(incident__in=incident_list(user=user).values("pk")).select_related(
+        "incident__notifying_la__partnership", "rapid_review_version", "drafted_by", "approved_by", "issued_by"
+    )
+    if user.is_superuser or user_scope(user=user).is_panel_caseworker:
+        return letters
+    return letters.filter(status=Letter.Status.ISSUED)
+
+
+def letter_get(*, user, pk):
+    return letter_list(user=user).get(pk=pk)
+
+
+def letters_of(*, user, incident):
+    return letter_list(user=user).filter(incident=incident)

@@ -1,0 +1,156 @@
+"""Panel letters: drafted from a template, approved by a second person, issued once as a PDF that never changes."""
+
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_fsm import TransitionNotAllowed
+from pypdf import PdfReader
+
+from deadlines.models import Deadline
+from letters import rendering
+from letters.models import Letter
+from letters.services import (
+    letter_approve,
+    letter_ask_for_approval,
+    letter_draft,
+    letter_issue,
+    letter_preview,
+    letter_update,
+)
+from reviews.models import RapidReview
+from reviews.services import rapid_review_send
+
+from ..conftest import rapid_review_values
+
+D = datetime.date.fromisoformat
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewed(notified, leeds_lead, london_time):
+    """Notified on 14 September 2022; its rapid review, deciding no local review is needed, on 3 October."""
+    with london_time("2022-10-03"):
+        review = rapid_review_send(
+            incident=notified, by=leeds_lead, **rapid_review_values(lcspr_decision="not_required")
+        )
+    return review.versions.get()
+
+
+@pytest.fixture
+def response(reviewed, secretariat, london_time):
+    with london_time("2022-10-10"):
+        return letter_draft(
+            incident=reviewed.rapid_review.incident,
+            by=secretariat,
+            kind=Letter.Kind.RAPID_REVIEW_RESPONSE,
+            rapid_review_version=reviewed,
+        )
+
+
+def decided(letter, by, *, panel_position="agree", national_review="not_needed"):
+    sentences = rendering.decision_sentences(
+        lcspr_decision="not_required", panel_position=panel_position, national_review=national_review
+    )
+    return letter_update(
+        letter=letter,
+        by=by,
+        panel_position=panel_position,
+        national_review=national_review,
+        quality_themes=["commended"],
+        body_markdown=letter.body_markdown + "\n\n" + "\n\n".join(sentences),
+    )
+
+
+def test_it_drafts_a_response_from_its_template(response, reviewed):
+    assert response.status == "draft"
+    assert response.template_version == "v1"
+    assert reviewed.rapid_review.incident.reference in response.body_markdown
+
+
+def test_a_response_goes_forward_only_with_its_decision_recorded_and_stated(response, secretariat, london_time):
+    with london_time("2022-10-10"):
+        with pytest.raises(ValidationError) as error:
+            letter_ask_for_approval(letter=response, by=secretariat)
+        assert {"panel_position", "national_review"} <= set(error.value.message_dict)
+        letter_update(letter=response, by=secretariat, panel_position="agree", national_review="not_needed")
+        with pytest.raises(ValidationError) as error:
+            letter_ask_for_approval(letter=response, by=secretariat)
+        assert "body_markdown" in error.value.message_dict  # the text does not yet say the decision
+
+
+def test_the_person_who_wrote_it_cannot_approve_it(response, secretariat, panel_member, london_time):
+    with london_time("2022-10-10"):
+        letter = decided(response, secretariat)
+        letter = letter_ask_for_approval(letter=letter, by=secretariat)
+        with pytest.raises(PermissionDenied):
+            letter_approve(letter=letter, by=secretariat)
+        letter = letter_approve(letter=letter, by=panel_member)
+    assert (letter.status, letter.approved_by) == ("approved", panel_member)
+
+
+def test_a_change_after_approval_returns_it_to_draft(response, secretariat, panel_member, london_time):
+    with london_time("2022-10-10"):
+        letter = letter_ask_for_approval(letter=decided(response, secretariat), by=secretariat)
+        letter = letter_approve(letter=letter, by=panel_member)
+        letter = letter_update(letter=letter, by=secretariat, subject="Our response to your rapid review")
+    assert (letter.status, letter.approved_by, letter.approved_at) == ("draft", None, None)
+
+
+def test_issuing_a_response_freezes_it_and_answers_the_rapid_review(
+    response, reviewed, secretariat, panel_member, london_time
+):
+    with london_time("2022-10-10"):
+        letter = letter_ask_for_approval(letter=decided(response, secretariat), by=secretariat)
+        letter = letter_approve(letter=letter, by=panel_member)
+    with london_time("2022-10-31"):  # the Panel's 15 working days ran out on 24 October
+        letter = letter_issue(letter=letter, by=secretariat)
+
+    stored = letter.pdf.read()
+    assert letter.pdf_sha256 == hashlib.sha256(stored).hexdigest()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(stored)).pages)
+    assert letter.incident.reference in text
+    assert letter.incident.notifying_la.partnership.name in text
+    assert rendering.decision_sentences(
+        lcspr_decision="not_required", panel_position="agree", national_review="not_needed"
+    )[0] in " ".join(text.split())
+
+    deadline = Deadline.objects.get(incident=letter.incident, kind="panel_response")
+    assert (deadline.status, deadline.met_on, deadline.met_late) == ("met", D("2022-10-31"), True)
+    review = RapidReview.objects.get(pk=reviewed.rapid_review_id)
+    assert (review.panel_position, review.national_review, review.quality_themes) == (
+        "agree",
+        "not_needed",
+        ["commended"],
+    )
+
+    with london_time("2022-11-01"):
+        for step in (
+            lambda: letter_issue(letter=letter, by=secretariat),
+            lambda: letter_update(letter=letter, by=secretariat, subject="Changed"),
+            lambda: letter_preview(letter=letter, by=secretariat),
+        ):
+            with pytest.raises(TransitionNotAllowed):
+                step()
+    assert Letter.objects.get(pk=letter.pk).pdf_sha256 == hashlib.sha256(stored).hexdigest()
+
+
+def test_the_case_authority_sees_a_letter_only_once_issued(
+    response, secretariat, panel_member, leeds_notifier, leeds_lead, analyst, client_for, london_time
+):
+    url = f"/api/v1/letters/{response.pk}/"
+    assert client_for(secretariat).get(url).status_code == 200
+    for person in (leeds_notifier, leeds_lead, analyst):
+        assert client_for(person).get(url).status_code == 404
+    with london_time("2022-10-10"):
+        letter = letter_ask_for_approval(letter=decided(response, secretariat), by=secretariat)
+        letter_approve(letter=letter, by=panel_member)
+        letter_issue(letter=letter, by=secretariat)
+    for person in (leeds_notifier, leeds_lead):
+        assert client_for(person).get(url).status_code == 200
+        download = client_for(person).get(f"{url}pdf/")
+        assert download.status_code == 200
+        assert download["Content-Type"] == "application/pdf"
+    assert client_for(analyst).get(url).status_code == 404
