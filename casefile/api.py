@@ -9,8 +9,14 @@ from incidents.serializers import (
     SubmitSerializer,
     WithdrawSerializer,
 )
+from reviews.api import UnnotifiedRapidReviewApi
 
+from . import services
 from .serializers import CaseFileSerializer
+
+
+class CaseFileUnnotifiedRapidReviewApi(UnnotifiedRapidReviewApi):
+    service = staticmethod(services.unnotified_rapid_review_receive)
 
 
 @extend_schema_view(

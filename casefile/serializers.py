@@ -1,9 +1,11 @@
-"""One case in full, as the API shows it: the case, its rapid review, its local review and its timeline."""
+"""One case in full, as the API shows it: the case, its rapid review, its local review, its letters and its timeline."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.serializers import IncidentDetailSerializer
+from letters.selectors import letters_of
+from letters.serializers import LetterSerializer
 from reviews.selectors import lcspr_of, rapid_review_of
 from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 
@@ -11,9 +13,10 @@ from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 class CaseFileSerializer(IncidentDetailSerializer):
     rapid_review = serializers.SerializerMethodField()
     lcspr = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
 
     class Meta(IncidentDetailSerializer.Meta):
-        fields = [*IncidentDetailSerializer.Meta.fields, "rapid_review", "lcspr"]
+        fields = [*IncidentDetailSerializer.Meta.fields, "rapid_review", "lcspr", "letters"]
 
     @extend_schema_field(RapidReviewSerializer(allow_null=True))
     def get_rapid_review(self, incident):
@@ -24,3 +27,8 @@ class CaseFileSerializer(IncidentDetailSerializer):
     def get_lcspr(self, incident):
         lcspr = lcspr_of(incident)
         return LcsprSerializer(lcspr).data if lcspr else None
+
+    @extend_schema_field(LetterSerializer(many=True))
+    def get_letters(self, incident):
+        """The letters this person may see: all for the Panel, issued ones for the authority and partnership."""
+        return LetterSerializer(letters_of(user=self.context["request"].user, incident=incident), many=True).data

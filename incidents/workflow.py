@@ -179,6 +179,8 @@ def documents_discarded_on_error(service):
 
     @functools.wraps(service)
     def wrapper(*args, **kwargs):
+        if _stored_documents.get() is not None:
+            return service(*args, **kwargs)  # an outer service collects, and discards if it fails
         stored = []
         token = _stored_documents.set(stored)
         try:

@@ -80,6 +80,8 @@ class RapidReviewApi(CaseApi):
 
 class UnnotifiedRapidReviewApi(APIView):
     parser_classes = [MultiPartParser]
+    # What receives it; the case file widens it to draft the Panel's request letter too.
+    service = staticmethod(services.rapid_review_send_unnotified)
 
     @extend_schema(request=UnnotifiedRapidReviewInputSerializer, responses={201: RapidReviewSerializer})
     def post(self, request):
@@ -89,7 +91,7 @@ class UnnotifiedRapidReviewApi(APIView):
             name: values.pop(name) for name in ("incident_date", "la_aware_date", "case_outline") if name in values
         }
         incident_fields["reason"] = values.pop("reason", None) or values["reason_at_review"]
-        review = services.rapid_review_send_unnotified(
+        review = self.service(
             by=request.user,
             local_authority=values.pop("local_authority"),
             incident_fields=incident_fields,

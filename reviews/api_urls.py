@@ -9,7 +9,6 @@ from . import api
 case = f"incidents/{CASE_REFERENCE}/"
 
 urlpatterns = [
-    path("rapid-reviews/", api.UnnotifiedRapidReviewApi.as_view(), name="api-rapid-reviews"),
     path(f"{case}rapid-review/", api.RapidReviewApi.as_view(), name="api-rapid-review"),
     path(
         f"{case}rapid-review/versions/<int:number>/document/",

@@ -154,3 +154,53 @@ def test_the_case_authority_sees_a_letter_only_once_issued(
         assert download.status_code == 200
         assert download["Content-Type"] == "application/pdf"
     assert client_for(analyst).get(url).status_code == 404
+
+
+def test_a_case_opened_from_an_unnotified_rapid_review_has_a_request_letter_drafted(
+    client_for, leeds_lead, leeds_notifier, secretariat, leeds, london_time
+):
+    from ..reviews.test_rapid_reviews import unnotified_body
+
+    with london_time("2022-10-03"):
+        response = client_for(leeds_lead).post("/api/v1/rapid-reviews/", unnotified_body(), format="multipart")
+    assert response.status_code == 201, response.content
+    letter = Letter.objects.get(incident__reference=response.json()["incident"])
+    assert (letter.kind, letter.status, letter.drafted_by) == ("retrospective_request", "draft", None)
+    assert letter.incident.reference in letter.body_markdown
+
+    url = f"/api/v1/incidents/{letter.incident.reference}/"
+    assert [item["kind"] for item in client_for(secretariat).get(url).json()["letters"]] == ["retrospective_request"]
+    # A draft is the Panel's: the partnership and the authority see no letter yet.
+    assert client_for(leeds_lead).get(url).json()["letters"] == []
+
+
+def test_hostile_markdown_is_text_in_the_preview(response, secretariat, client_for, london_time):
+    hostile = "<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    with london_time("2022-10-10"):
+        letter_update(letter=response, by=secretariat, body_markdown=hostile)
+        preview = client_for(secretariat).get(f"/api/v1/letters/{response.pk}/preview/")
+    assert preview.status_code == 200
+    assert preview["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(preview.content))
+    text = " ".join("".join(page.extract_text() for page in reader.pages).split())
+    assert "<script>alert(1)</script>" in text
+    assert "onerror=alert(3)" in text
+    uris = [
+        str(annotation.get_object().get("/A", {}).get("/URI", ""))
+        for page in reader.pages
+        for annotation in page.get("/Annots", []) or []
+    ]
+    assert not any("javascript" in uri for uri in uris)
+
+
+def test_through_the_api_the_writer_cannot_approve_and_an_analyst_finds_nothing(
+    response, secretariat, panel_member, analyst, client_for, london_time
+):
+    with london_time("2022-10-10"):
+        letter = letter_ask_for_approval(letter=decided(response, secretariat), by=secretariat)
+        url = f"/api/v1/letters/{letter.pk}/approve/"
+        assert client_for(secretariat).post(url).status_code == 403
+        assert client_for(analyst).post(url).status_code == 404
+        assert client_for(panel_member).post(url).status_code == 200
+        assert client_for(panel_member).post(url).status_code == 409
+    assert Letter.objects.get(pk=letter.pk).approved_by == panel_member
