@@ -114,6 +114,7 @@ class Letter(FSMModelMixin, models.Model):
         source=[Status.AWAITING_APPROVAL, Status.APPROVED],
         target=Status.DRAFT,
         permission="letters.draft_letter",
+        custom={"admin": False},
     )
     def reopen(self):
         """Any change after it was put forward takes it back to draft, and clears the approval."""

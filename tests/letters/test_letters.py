@@ -204,3 +204,44 @@ def test_through_the_api_the_writer_cannot_approve_and_an_analyst_finds_nothing(
         assert client_for(panel_member).post(url).status_code == 200
         assert client_for(panel_member).post(url).status_code == 409
     assert Letter.objects.get(pk=letter.pk).approved_by == panel_member
+
+
+def test_in_the_admin_changes_and_steps_go_through_the_services(
+    admin_client, admin_user, response, secretariat, panel_member, london_time
+):
+    import json
+    import re
+
+    from django.urls import reverse
+
+    change_url = reverse("admin:letters_letter_change", args=[response.pk])
+
+    def post(letter, **changes):
+        """The change form as the admin shows it, with its hidden fields, the letter's values and changes."""
+        page = admin_client.get(change_url).content.decode()
+        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+        form |= {name: getattr(letter, name) for name in ("subject", "body_markdown", "panel_position")}
+        form |= {"national_review": letter.national_review, "quality_themes": json.dumps(letter.quality_themes)}
+        form |= {"practice_themes": json.dumps(letter.practice_themes)}
+        return admin_client.post(change_url, form | changes)
+
+    with london_time("2022-10-10"):
+        letter = letter_ask_for_approval(letter=decided(response, secretariat), by=secretariat)
+        letter = letter_approve(letter=letter, by=panel_member)
+        assert post(letter, subject="Our response to your rapid review").status_code == 302
+    letter = Letter.objects.get(pk=response.pk)
+    # Changed after approval: back to draft, and the administrator who changed it is now its writer.
+    assert (letter.status, letter.drafted_by) == ("draft", admin_user)
+    assert letter.subject == "Our response to your rapid review"
+
+    with london_time("2022-10-10"):
+        letter = letter_ask_for_approval(letter=letter, by=secretariat)
+        post(letter, _fsm_transition_to="approve")
+        letter = Letter.objects.get(pk=letter.pk)
+        assert letter.status == "awaiting_approval"  # four eyes, even for an administrator
+        letter = letter_approve(letter=letter, by=panel_member)
+        post(letter, _fsm_transition_to="issue")
+    letter = Letter.objects.get(pk=letter.pk)
+    assert letter.status == "issued" and letter.pdf_sha256
+    page = admin_client.get(change_url).content.decode()
+    assert 'name="body_markdown"' not in page  # read-only once issued
