@@ -110,7 +110,14 @@ def test_issuing_a_response_freezes_it_and_answers_the_rapid_review(
 
     stored = letter.pdf.read()
     assert letter.pdf_sha256 == hashlib.sha256(stored).hexdigest()
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(stored)).pages)
+    reader = PdfReader(io.BytesIO(stored))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en-GB"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == letter.subject
+    text = "".join(page.extract_text() for page in reader.pages)
     assert letter.incident.reference in text
     assert letter.incident.notifying_la.partnership.name in text
     assert rendering.decision_sentences(
@@ -245,3 +252,15 @@ def test_in_the_admin_changes_and_steps_go_through_the_services(
     assert letter.status == "issued" and letter.pdf_sha256
     page = admin_client.get(change_url).content.decode()
     assert 'name="body_markdown"' not in page  # read-only once issued
+
+
+def test_a_discarded_letter_is_kept_and_never_changes_again(response, secretariat, london_time):
+    from letters.services import letter_discard
+
+    with london_time("2022-10-10"):
+        letter = letter_discard(letter=response, by=secretariat)
+        with pytest.raises(TransitionNotAllowed):
+            letter_update(letter=letter, by=secretariat, subject="Changed")
+        with pytest.raises(TransitionNotAllowed):
+            letter_discard(letter=letter, by=secretariat)
+    assert Letter.objects.get(pk=response.pk).status == "discarded"
