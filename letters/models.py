@@ -85,6 +85,12 @@ class Letter(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["incident", "created_at", "pk"]
         constraints = [
+            # One response to each version of a rapid review (a discarded draft does not count).
+            models.UniqueConstraint(
+                fields=["rapid_review_version"],
+                condition=~models.Q(status="discarded"),
+                name="letter_one_response_per_version",
+            ),
             models.CheckConstraint(
                 name="letter_issued_has_its_pdf",
                 condition=~models.Q(status="issued") | (~models.Q(pdf="") & ~models.Q(pdf_sha256="")),

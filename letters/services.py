@@ -77,6 +77,11 @@ def letter_draft(*, incident, by, kind, rapid_review_version=None):
     if kind == Letter.Kind.RAPID_REVIEW_RESPONSE:
         if rapid_review_version is None or rapid_review_version.rapid_review.incident_id != incident.pk:
             raise ValidationError({"rapid_review_version": "Say which version of the case's rapid review it answers."})
+        answered = Letter.objects.filter(rapid_review_version=rapid_review_version).exclude(
+            status=Letter.Status.DISCARDED
+        )
+        if answered.exists():
+            raise TransitionNotAllowed("This version of the rapid review already has a response.")
     elif rapid_review_version is not None:
         raise ValidationError({"rapid_review_version": "Only a response answers a version of the rapid review."})
     letter = Letter(

@@ -264,3 +264,16 @@ def test_a_discarded_letter_is_kept_and_never_changes_again(response, secretaria
         with pytest.raises(TransitionNotAllowed):
             letter_discard(letter=letter, by=secretariat)
     assert Letter.objects.get(pk=response.pk).status == "discarded"
+
+
+def test_a_version_has_one_response_unless_it_was_discarded(response, reviewed, secretariat, london_time):
+    from letters.services import letter_discard
+
+    incident = reviewed.rapid_review.incident
+    kind = Letter.Kind.RAPID_REVIEW_RESPONSE
+    with london_time("2022-10-10"):
+        with pytest.raises(TransitionNotAllowed):
+            letter_draft(incident=incident, by=secretariat, kind=kind, rapid_review_version=reviewed)
+        letter_discard(letter=response, by=secretariat)
+        again = letter_draft(incident=incident, by=secretariat, kind=kind, rapid_review_version=reviewed)
+    assert again.status == "draft"
