@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "incidents",
     "reviews",
     "letters",
+    "notices",
     "casefile",
     "health",
 ]
@@ -195,6 +196,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "health.tasks.heartbeat", "schedule": 60.0},
+    # The reminder engine works out what is due from the database on every pass (notices.services).
+    "reminders": {"task": "notices.tasks.reminders_pass", "schedule": 300.0},
 }
 
 # Email ---------------------------------------------------------------------------------------------
@@ -202,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="csprp@localhost")
+# Where people sign in, for the links in what the service sends them.
+SERVICE_URL = env("SERVICE_URL", default="http://127.0.0.1:8000/")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default=None)
 
 # API -----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"organisations", "deadlines", "incidents", "reviews", "letters", "health"}
+OUR_APPS = {"organisations", "deadlines", "incidents", "reviews", "letters", "notices", "health"}
 
 # Made only by the services, so that each has its timeline event and deadlines: never added in the admin.
 MADE_BY_THE_SERVICES = {
@@ -24,6 +24,7 @@ MADE_BY_THE_SERVICES = {
     "reviews.LcsprMilestone",
     "reviews.Recommendation",
     "letters.Letter",
+    "notices.Reminder",
 }
 
 

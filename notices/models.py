@@ -1,0 +1,78 @@
+"""Reminder ladders as data, and one row for each reminder due to each person, claimed once."""
+
+from django.conf import settings
+from django.db import models
+
+from deadlines.models import Deadline
+
+
+class Rung(models.Model):
+    """One step on a deadline kind's reminder ladder: so many working days (or calendar months) before or
+    after the due date, to the responsible organisation's people, or escalated to the Panel's
+    secretariat too; optionally again every so often while the deadline stays open."""
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", "Working days"
+        MONTHS = "months", "Calendar months"
+
+    deadline_kind = models.CharField(max_length=40, choices=Deadline.Kind.choices)
+    # Negative before the due date, 0 on the day, positive after it.
+    offset = models.SmallIntegerField()
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.WORKING_DAYS)
+    escalate = models.BooleanField(default=False, help_text="Also tell the Panel secretariat.")
+    repeat_every = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Then again every so many units while the deadline is open."
+    )
+
+    class Meta:
+        ordering = ["deadline_kind", "unit", "offset"]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline_kind", "unit", "offset"], name="rung_one_per_offset"),
+        ]
+
+    def __str__(self):
+        when = "on the day" if self.offset == 0 else f"{abs(self.offset)} {self.get_unit_display().lower()}"
+        side = "" if self.offset == 0 else (" before" if self.offset < 0 else " after")
+        return f"{self.get_deadline_kind_display()}: {when}{side}"
+
+
+class Reminder(models.Model):
+    """One reminder of one deadline to one person, for one rung (and which repeat of it).
+
+    Made when it falls due, claimed once by a compare-and-set update, sent after the claim commits.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed after every try"
+        STOPPED = "stopped", "Not sent: the deadline was met or cancelled first"
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="reminders")
+    # 0 for the rung itself, 1 for its first repeat, and so on.
+    occurrence = models.PositiveSmallIntegerField(default=0)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "rung", "occurrence", "recipient"], name="reminder_once_per_person_and_rung"
+            ),
+        ]
+        indexes = [
+            # reminders_send only ever looks at pending rows whose time has come (notices.services).
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="reminder_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.deadline} to {self.recipient_id} ({self.get_status_display()})"

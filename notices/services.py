@@ -1,0 +1,195 @@
+"""The reminder engine: one pass finds what has fallen due, claims each reminder once, and sends it.
+
+Driven by the database, never by messages queued ahead: every pass works out from the deadlines what is
+due now, so a pass missed (a broker down, a worker stopped) is caught up by the next. Each reminder is a
+row, made once (a unique constraint) and claimed once by a compare-and-set update, as healthchecks
+claims a flip: of two passes at once, only the one whose update changed the row sends it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from deadlines.models import Deadline
+from deadlines.workingdays import WorkingCalendar, add_months
+from organisations.models import Membership, Organisation, Role
+
+from .models import Reminder, Rung
+
+# A failed send is tried again after these waits; after the last it is marked failed.
+RETRY_AFTER = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=30), datetime.timedelta(hours=2))
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+
+# Who acts on a deadline, by the kind of organisation responsible for it.
+ACTING_ROLE = {
+    Organisation.Kind.LOCAL_AUTHORITY: Role.LA_NOTIFIER,
+    Organisation.Kind.PARTNERSHIP: Role.PARTNERSHIP_LEAD,
+    Organisation.Kind.PANEL: Role.PANEL_SECRETARIAT,
+}
+
+
+def rung_date(rung, due_on, *, calendar, repeat=0):
+    """The date a rung (or its nth repeat) falls on, counted from the deadline's due date."""
+    offset = rung.offset + repeat * (rung.repeat_every or 0)
+    if rung.unit == Rung.Unit.MONTHS:
+        return add_months(due_on, offset)
+    return calendar.add_working_days(due_on, offset)
+
+
+def reminder_due(deadline, rungs, *, today, calendar):
+    """The rung (and repeat) due for this deadline now: the latest date on its ladder that has come, not
+    before the deadline began. Earlier ones a pass missed are not sent late: the latest says it all."""
+    latest = None
+    for rung in rungs:
+        repeat = 0
+        while True:
+            day = rung_date(rung, deadline.due_on, calendar=calendar, repeat=repeat)
+            if day > today:
+                break
+            if day >= deadline.starts_on and (latest is None or day > latest[2]):
+                latest = (rung, repeat, day)
+            if not rung.repeat_every:
+                break
+            repeat += 1
+    return latest
+
+
+def recipients(deadline, rung):
+    """The people whose role acts on the deadline in the responsible organisation; with an escalating
+    rung, the Panel secretariat too (and a partnership's leads, for its authority's deadline)."""
+    responsible = deadline.responsible
+    people = Q(organisation=responsible, role=ACTING_ROLE[responsible.kind])
+    if rung.escalate:
+        people |= Q(role=Role.PANEL_SECRETARIAT)
+        if responsible.partnership_id:
+            people |= Q(organisation_id=responsible.partnership_id, role=Role.PARTNERSHIP_LEAD)
+    memberships = Membership.objects.filter(people, user__is_active=True)
+    return sorted(set(memberships.values_list("user_id", flat=True)))
+
+
+def reminders_make(*, now, calendar=None):
+    """Make the rows for what has fallen due on every open deadline; returns how many rows were new."""
+    calendar = calendar or WorkingCalendar.from_database()
+    today = timezone.localdate(now)
+    ladders = {}
+    for rung in Rung.objects.all():
+        ladders.setdefault(rung.deadline_kind, []).append(rung)
+    rows = []
+    deadlines = Deadline.objects.open().filter(kind__in=ladders).select_related("responsible")
+    for deadline in deadlines.iterator():
+        due = reminder_due(deadline, ladders[deadline.kind], today=today, calendar=calendar)
+        if due is None:
+            continue
+        rung, repeat, day = due
+        rows += [
+            Reminder(
+                deadline=deadline, rung=rung, occurrence=repeat, recipient_id=user_id, due_on=day, next_attempt_at=now
+            )
+            for user_id in recipients(deadline, rung)
+        ]
+    before = Reminder.objects.count()
+    # A row that exists already (made by an earlier or a simultaneous pass) is left as it is.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Reminder.objects.count() - before
+
+
+def reminders_stop():
+    """A deadline met or cancelled sends nothing more: its waiting reminders are stopped."""
+    return (
+        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        .exclude(deadline__status=Deadline.Status.OPEN)
+        .update(status=Reminder.Status.STOPPED)
+    )
+
+
+def reminder_claim(reminder_id, *, now):
+    """Claim a reminder for this pass: True for the one pass whose update changed the row."""
+    return bool(
+        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING, claimed_at=None).update(claimed_at=now)
+    )
+
+
+def digest_send(user, reminders, *, today):
+    """One email to one person listing everything due for them in this pass. Never a child's name."""
+    items = [
+        {
+            "reference": reminder.deadline.incident.reference,
+            "what": reminder.deadline.get_kind_display(),
+            "due_on": reminder.deadline.due_on,
+            "when": _when(reminder.deadline.due_on, today=today),
+        }
+        for reminder in reminders
+    ]
+    context = {"user": user, "items": items, "service_url": settings.SERVICE_URL}
+    subject = (
+        f"Reminder: {reminders[0].deadline.get_kind_display()} for {reminders[0].deadline.incident.reference}"
+        if len(reminders) == 1
+        else f"Reminder: {len(reminders)} things due"
+    )
+    send_mail(
+        subject,
+        render_to_string("notices/digest.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        html_message=render_to_string("notices/digest.html", context),
+    )
+
+
+def _when(due_on, *, today):
+    days = (due_on - today).days
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+def reminders_send(*, now, send=None):
+    """Claim every reminder whose time has come, then send each person one digest. Returns how many sent."""
+    send = send or digest_send
+    today = timezone.localdate(now)
+    due = Reminder.objects.filter(status=Reminder.Status.PENDING, claimed_at=None, next_attempt_at__lte=now)
+    claimed = [pk for pk in due.values_list("pk", flat=True) if reminder_claim(pk, now=now)]
+    reminders = Reminder.objects.filter(pk__in=claimed).select_related(
+        "recipient", "deadline__incident", "deadline__responsible", "rung"
+    )
+    by_person = {}
+    for reminder in reminders:
+        if reminder.deadline.status != Deadline.Status.OPEN:
+            Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.STOPPED)
+            continue
+        by_person.setdefault(reminder.recipient, []).append(reminder)
+    sent = 0
+    for person, theirs in by_person.items():
+        ids = [reminder.pk for reminder in theirs]
+        try:
+            send(person, sorted(theirs, key=lambda r: (r.deadline.due_on, r.pk)), today=today)
+        except Exception as error:  # any failure to send is tried again on a later pass
+            _failed(theirs, error=error, now=now)
+            continue
+        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.SENT, sent_at=now)
+        sent += len(ids)
+    return sent
+
+
+def _failed(reminders, *, error, now):
+    for reminder in reminders:
+        attempts = reminder.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            values = {"status": Reminder.Status.FAILED}
+        else:
+            values = {"claimed_at": None, "next_attempt_at": now + RETRY_AFTER[attempts - 1]}
+        Reminder.objects.filter(pk=reminder.pk).update(attempts=attempts, last_error=str(error)[:500], **values)
+
+
+def reminders_pass(*, now=None):
+    """One pass of the engine: stop what is no longer needed, make what has fallen due, send it."""
+    now = now or timezone.now()
+    stopped = reminders_stop()
+    made = reminders_make(now=now)
+    sent = reminders_send(now=now)
+    return {"stopped": stopped, "made": made, "sent": sent}
