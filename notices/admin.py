@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Reminder, Rung
+from .models import Notice, Rung
 
 
 @admin.register(Rung)
@@ -11,14 +11,14 @@ class RungAdmin(admin.ModelAdmin):
     list_filter = ["deadline_kind", "unit", "escalate"]
 
 
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """A record of what the service told whom; made and sent by the engine, never by hand."""
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """A record of what the service told whom, reminders and messages; made and sent by the engine, never by hand."""
 
-    list_display = ["deadline", "recipient", "due_on", "status", "attempts", "sent_at", "last_error"]
+    list_display = ["incident", "what", "recipient", "due_on", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "rung__deadline_kind"]
-    list_select_related = ["deadline__incident", "recipient"]
-    search_fields = ["deadline__incident__reference", "recipient__email"]
+    list_select_related = ["incident", "deadline", "event", "recipient"]
+    search_fields = ["incident__reference", "recipient__email"]
 
     def has_add_permission(self, request):
         return False

@@ -36,8 +36,9 @@ class Rung(models.Model):
         return f"{self.get_deadline_kind_display()}: {when}{side}"
 
 
-class Reminder(models.Model):
-    """One reminder of one deadline to one person, for one rung (and which repeat of it).
+class Notice(models.Model):
+    """One thing the service tells one person: a deadline's reminder (a rung, and which repeat of it) or a
+    message about something that happened to a case (a timeline event).
 
     Made when it falls due, claimed once by a compare-and-set update, sent after the claim commits.
     """
@@ -48,11 +49,17 @@ class Reminder(models.Model):
         FAILED = "failed", "Failed after every try"
         STOPPED = "stopped", "Not sent: the deadline was met or cancelled first"
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
-    rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="reminders")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="notices")
+    # A reminder: the deadline and the rung of its ladder.
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
+    rung = models.ForeignKey(Rung, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
     # 0 for the rung itself, 1 for its first repeat, and so on.
     occurrence = models.PositiveSmallIntegerField(default=0)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders")
+    # A message: what happened.
+    event = models.ForeignKey(
+        "incidents.TimelineEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices")
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -66,13 +73,30 @@ class Reminder(models.Model):
         ordering = ["due_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["deadline", "rung", "occurrence", "recipient"], name="reminder_once_per_person_and_rung"
+                fields=["deadline", "rung", "occurrence", "recipient"],
+                condition=models.Q(deadline__isnull=False),
+                name="notice_reminder_once_per_person_and_rung",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "recipient"],
+                condition=models.Q(event__isnull=False),
+                name="notice_message_once_per_person_and_event",
+            ),
+            models.CheckConstraint(
+                name="notice_reminder_or_message",
+                condition=models.Q(deadline__isnull=False, rung__isnull=False, event__isnull=True)
+                | models.Q(deadline__isnull=True, rung__isnull=True, event__isnull=False),
             ),
         ]
         indexes = [
-            # reminders_send only ever looks at pending rows whose time has come (notices.services).
-            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="reminder_pending_idx"),
+            # notices_send only ever looks at pending rows whose time has come (notices.services).
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="notice_pending_idx"),
         ]
 
     def __str__(self):
-        return f"{self.deadline} to {self.recipient_id} ({self.get_status_display()})"
+        what = self.deadline or self.event
+        return f"{what} to {self.recipient_id} ({self.get_status_display()})"
+
+    @property
+    def what(self):
+        return self.deadline.get_kind_display() if self.deadline_id else self.event.summary

@@ -16,9 +16,12 @@ from django.utils import timezone
 
 from deadlines.models import Deadline
 from deadlines.workingdays import WorkingCalendar, add_months
+from incidents.models import TimelineEvent
+from letters.models import LetterEvent
 from organisations.models import Membership, Organisation, Role
+from reviews.models import ReviewEvent
 
-from .models import Reminder, Rung
+from .models import Notice, Rung
 
 # A failed send is tried again after these waits; after the last it is marked failed.
 RETRY_AFTER = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=30), datetime.timedelta(hours=2))
@@ -86,50 +89,109 @@ def reminders_make(*, now, calendar=None):
             continue
         rung, repeat, day = due
         rows += [
-            Reminder(
-                deadline=deadline, rung=rung, occurrence=repeat, recipient_id=user_id, due_on=day, next_attempt_at=now
+            Notice(
+                incident_id=deadline.incident_id,
+                deadline=deadline,
+                rung=rung,
+                occurrence=repeat,
+                recipient_id=user_id,
+                due_on=day,
+                next_attempt_at=now,
             )
             for user_id in recipients(deadline, rung)
         ]
-    before = Reminder.objects.count()
+    before = Notice.objects.count()
     # A row that exists already (made by an earlier or a simultaneous pass) is left as it is.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Reminder.objects.count() - before
+    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Notice.objects.count() - before
 
 
 def reminders_stop():
     """A deadline met or cancelled sends nothing more: its waiting reminders are stopped."""
     return (
-        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        Notice.objects.filter(status=Notice.Status.PENDING)
         .exclude(deadline__status=Deadline.Status.OPEN)
-        .update(status=Reminder.Status.STOPPED)
+        .update(status=Notice.Status.STOPPED)
     )
 
 
-def reminder_claim(reminder_id, *, now):
-    """Claim a reminder for this pass: True for the one pass whose update changed the row."""
+# Case messages -----------------------------------------------------------------------------------------
+
+# What happened to a case, and who is told of it: the notifying authority's notifiers ("la"), its
+# partnership's leads ("partnership") and the Panel's secretariat ("secretariat").
+MESSAGES = {
+    TimelineEvent.Kind.SUBMITTED: ("partnership", "secretariat"),  # the rapid review's clock has started
+    TimelineEvent.Kind.KEYED_OFFLINE: ("la", "partnership", "secretariat"),
+    TimelineEvent.Kind.RETROSPECTIVE_REQUESTED: ("la", "partnership"),
+    ReviewEvent.RAPID_REVIEW_SENT: ("secretariat",),
+    ReviewEvent.RAPID_REVIEW_RETURNED: ("la", "partnership"),
+    LetterEvent.ISSUED: ("la", "partnership"),
+}
+# Messages are made from the timeline for this long after the event: a pass missed by less is caught up.
+MESSAGES_LOOK_BACK = datetime.timedelta(days=7)
+
+
+def message_recipients(incident, audiences):
+    la = incident.notifying_la
+    people = Q(pk__in=[])
+    if "la" in audiences:
+        people |= Q(organisation=la, role=Role.LA_NOTIFIER)
+    if "partnership" in audiences and la.partnership_id:
+        people |= Q(organisation_id=la.partnership_id, role=Role.PARTNERSHIP_LEAD)
+    if "secretariat" in audiences:
+        people |= Q(role=Role.PANEL_SECRETARIAT)
+    return sorted(set(Membership.objects.filter(people, user__is_active=True).values_list("user_id", flat=True)))
+
+
+def messages_make(*, now):
+    """Make a message for each person told of each recent event; returns how many rows were new."""
+    events = TimelineEvent.objects.filter(kind__in=MESSAGES, at__gte=now - MESSAGES_LOOK_BACK, at__lte=now)
+    rows = []
+    for event in events.select_related("incident__notifying_la").iterator():
+        for user_id in message_recipients(event.incident, MESSAGES[event.kind]):
+            if user_id == event.actor_id:
+                continue  # nobody is told of what they did themselves
+            rows.append(
+                Notice(
+                    incident_id=event.incident_id,
+                    event=event,
+                    recipient_id=user_id,
+                    due_on=timezone.localdate(event.at),
+                    next_attempt_at=now,
+                )
+            )
+    before = Notice.objects.count()
+    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Notice.objects.count() - before
+
+
+# Sending -------------------------------------------------------------------------------------------------
+
+
+def notice_claim(notice_id, *, now):
+    """Claim a notice for this pass: True for the one pass whose update changed the row."""
     return bool(
-        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING, claimed_at=None).update(claimed_at=now)
+        Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING, claimed_at=None).update(claimed_at=now)
     )
 
 
-def digest_send(user, reminders, *, today):
-    """One email to one person listing everything due for them in this pass. Never a child's name."""
+def digest_send(user, notices, *, today):
+    """One email to one person with everything for them in this pass. Never a child's name."""
     items = [
         {
-            "reference": reminder.deadline.incident.reference,
-            "what": reminder.deadline.get_kind_display(),
-            "due_on": reminder.deadline.due_on,
-            "when": _when(reminder.deadline.due_on, today=today),
+            "reference": notice.incident.reference,
+            "what": notice.what,
+            "due_on": notice.deadline.due_on if notice.deadline_id else None,
+            "when": _when(notice.deadline.due_on, today=today) if notice.deadline_id else "",
+            "happened_on": notice.due_on,
         }
-        for reminder in reminders
+        for notice in notices
     ]
     context = {"user": user, "items": items, "service_url": settings.SERVICE_URL}
-    subject = (
-        f"Reminder: {reminders[0].deadline.get_kind_display()} for {reminders[0].deadline.incident.reference}"
-        if len(reminders) == 1
-        else f"Reminder: {len(reminders)} things due"
-    )
+    if len(notices) == 1:
+        subject = f"{items[0]['what']}: {items[0]['reference']}"
+    else:
+        subject = f"{len(notices)} things on your cases"
     send_mail(
         subject,
         render_to_string("notices/digest.txt", context),
@@ -148,48 +210,46 @@ def _when(due_on, *, today):
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def reminders_send(*, now, send=None):
-    """Claim every reminder whose time has come, then send each person one digest. Returns how many sent."""
+def notices_send(*, now, send=None):
+    """Claim every notice whose time has come, then send each person one digest. Returns how many sent."""
     send = send or digest_send
     today = timezone.localdate(now)
-    due = Reminder.objects.filter(status=Reminder.Status.PENDING, claimed_at=None, next_attempt_at__lte=now)
-    claimed = [pk for pk in due.values_list("pk", flat=True) if reminder_claim(pk, now=now)]
-    reminders = Reminder.objects.filter(pk__in=claimed).select_related(
-        "recipient", "deadline__incident", "deadline__responsible", "rung"
-    )
+    due = Notice.objects.filter(status=Notice.Status.PENDING, claimed_at=None, next_attempt_at__lte=now)
+    claimed = [pk for pk in due.values_list("pk", flat=True) if notice_claim(pk, now=now)]
+    notices = Notice.objects.filter(pk__in=claimed).select_related("recipient", "incident", "deadline", "event")
     by_person = {}
-    for reminder in reminders:
-        if reminder.deadline.status != Deadline.Status.OPEN:
-            Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.STOPPED)
+    for notice in notices:
+        if notice.deadline_id and notice.deadline.status != Deadline.Status.OPEN:
+            Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.STOPPED)
             continue
-        by_person.setdefault(reminder.recipient, []).append(reminder)
+        by_person.setdefault(notice.recipient, []).append(notice)
     sent = 0
     for person, theirs in by_person.items():
-        ids = [reminder.pk for reminder in theirs]
+        ids = [notice.pk for notice in theirs]
         try:
-            send(person, sorted(theirs, key=lambda r: (r.deadline.due_on, r.pk)), today=today)
+            send(person, sorted(theirs, key=lambda n: (n.due_on, n.pk)), today=today)
         except Exception as error:  # any failure to send is tried again on a later pass
             _failed(theirs, error=error, now=now)
             continue
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.SENT, sent_at=now)
+        Notice.objects.filter(pk__in=ids).update(status=Notice.Status.SENT, sent_at=now)
         sent += len(ids)
     return sent
 
 
-def _failed(reminders, *, error, now):
-    for reminder in reminders:
-        attempts = reminder.attempts + 1
+def _failed(notices, *, error, now):
+    for notice in notices:
+        attempts = notice.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            values = {"status": Reminder.Status.FAILED}
+            values = {"status": Notice.Status.FAILED}
         else:
             values = {"claimed_at": None, "next_attempt_at": now + RETRY_AFTER[attempts - 1]}
-        Reminder.objects.filter(pk=reminder.pk).update(attempts=attempts, last_error=str(error)[:500], **values)
+        Notice.objects.filter(pk=notice.pk).update(attempts=attempts, last_error=str(error)[:500], **values)
 
 
 def reminders_pass(*, now=None):
     """One pass of the engine: stop what is no longer needed, make what has fallen due, send it."""
     now = now or timezone.now()
     stopped = reminders_stop()
-    made = reminders_make(now=now)
-    sent = reminders_send(now=now)
+    made = reminders_make(now=now) + messages_make(now=now)
+    sent = notices_send(now=now)
     return {"stopped": stopped, "made": made, "sent": sent}

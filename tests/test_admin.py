@@ -24,7 +24,7 @@ MADE_BY_THE_SERVICES = {
     "reviews.LcsprMilestone",
     "reviews.Recommendation",
     "letters.Letter",
-    "notices.Reminder",
+    "notices.Notice",
 }
 
 

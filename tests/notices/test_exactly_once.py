@@ -10,7 +10,7 @@ from django.db import connection
 from deadlines.services import bank_holidays_sync
 from incidents.services import incident_create, incident_key_offline, incident_submit
 from notices.ladders import rungs_default_seed
-from notices.models import Reminder
+from notices.models import Notice
 from notices.services import reminders_pass
 
 from ..conftest import case_values
@@ -60,10 +60,10 @@ def cases(leeds, bradford, leeds_notifier, bradford_notifier, leeds_lead, bradfo
 def test_two_passes_at_once_send_each_due_reminder_once(cases, day):
     results = run_together(lambda _: reminders_pass(now=at(day)), times=2)
 
-    sent = Reminder.objects.filter(status="sent")
+    sent = Notice.objects.filter(status="sent")
     assert sent.exists()
     assert sum(result["sent"] for result in results) == sent.count()
     items = told(mail.outbox)
     assert len(items) == sent.count()  # messages sent = reminders due, nothing twice
     assert max(Counter(items).values()) == 1
-    assert not Reminder.objects.filter(status="pending").exists()
+    assert not Notice.objects.filter(status="pending").exists()

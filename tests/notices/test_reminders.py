@@ -1,4 +1,4 @@
-"""Reminders: each rung of a deadline's ladder tells the right people once, and nothing after it is met."""
+"""Notices: each rung of a deadline's ladder tells the right people once, and nothing after it is met."""
 
 import datetime
 import io
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from deadlines.models import Deadline
 from incidents.services import incident_withdraw
 from notices.ladders import rungs_default_seed
-from notices.models import Reminder
+from notices.models import Notice
 from notices.services import MAX_ATTEMPTS, reminders_pass
 from reviews.services import rapid_review_send
 
@@ -87,7 +87,7 @@ def test_meeting_the_deadline_stops_every_later_rung(awaiting_review, leeds_lead
 def test_a_withdrawn_case_sends_nothing_more(awaiting_review, leeds_notifier, london_time):
     with time_machine.travel(at("2022-10-04"), tick=False):
         call_command("send_reminders", stdout=io.StringIO())
-    assert Reminder.objects.filter(status="sent").count() == 1
+    assert Notice.objects.filter(status="sent").count() == 1
     with london_time("2022-10-05"):
         incident_withdraw(incident=awaiting_review, by=leeds_notifier, reason="Criteria not met.")
     sent = len(mail.outbox)
@@ -107,7 +107,7 @@ def test_a_failed_send_is_tried_again_once_and_then_marked_failed(awaiting_revie
 
     monkeypatch.setattr(services, "digest_send", broken)
     reminders_pass(now=at("2022-09-29"))
-    reminder = Reminder.objects.get()
+    reminder = Notice.objects.get()
     assert (reminder.status, reminder.attempts, reminder.last_error) == ("pending", 1, "mail server unreachable")
 
     reminders_pass(now=at("2022-09-29", 9) + datetime.timedelta(minutes=1))  # too soon to try again
@@ -131,7 +131,7 @@ def test_after_the_last_try_it_is_failed_and_never_sent(awaiting_review, monkeyp
     for _ in range(MAX_ATTEMPTS + 2):
         reminders_pass(now=now)
         now += datetime.timedelta(hours=3)
-    reminder = Reminder.objects.get()
+    reminder = Notice.objects.get()
     assert (reminder.status, reminder.attempts) == ("failed", MAX_ATTEMPTS)
     monkeypatch.undo()
     reminders_pass(now=now)

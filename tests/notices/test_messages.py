@@ -1,0 +1,66 @@
+"""Case messages: what happened to a case reaches the people who act next, once, and never its doer."""
+
+import pytest
+from django.core import mail
+
+from incidents.services import incident_create, incident_submit
+from notices.ladders import rungs_default_seed
+from notices.models import Notice
+from notices.services import reminders_pass
+from reviews.services import rapid_review_return, rapid_review_send
+
+from ..conftest import case_values, rapid_review_values
+from .test_reminders import at, told
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def ladders(db):
+    rungs_default_seed()
+
+
+def test_a_submitted_notification_tells_the_partnership_and_the_secretariat_once(
+    leeds, leeds_notifier, leeds_lead, secretariat, london_time
+):
+    with london_time("2022-09-13"):
+        case = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
+        incident_submit(incident=case, by=leeds_notifier)
+    reminders_pass(now=at("2022-09-13", 15))
+    reminders_pass(now=at("2022-09-13", 16))
+    assert sorted(told(mail.outbox)) == [
+        (leeds_lead.email, case.reference, "Notification submitted"),
+        (secretariat.email, case.reference, "Notification submitted"),
+    ]
+    assert not any(message.to == [leeds_notifier.email] for message in mail.outbox)
+
+
+def test_a_rapid_review_and_its_return_reach_the_panel_then_the_partnership_and_authority(
+    notified, leeds_notifier, leeds_lead, secretariat, london_time
+):
+    with london_time("2022-10-03"):
+        rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values(lcspr_decision="not_required"))
+    reminders_pass(now=at("2022-10-03", 15))
+    assert (secretariat.email, notified.reference, "Rapid review received (version 1)") in told(mail.outbox)
+    sent = len(mail.outbox)
+    with london_time("2022-10-04"):
+        rapid_review_return(incident=notified, by=secretariat, reason="Add the health chronology.")
+    reminders_pass(now=at("2022-10-04", 15))
+    returned = [item for item in told(mail.outbox[sent:]) if item[2] == "Rapid review returned for more information"]
+    assert sorted(returned) == sorted(
+        [
+            (leeds_lead.email, notified.reference, returned[0][2]),
+            (leeds_notifier.email, notified.reference, returned[0][2]),
+        ]
+    )
+
+
+def test_a_missed_pass_is_caught_up_and_old_events_are_not_sent(leeds, leeds_notifier, leeds_lead, london_time):
+    with london_time("2022-09-13"):
+        case = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
+        incident_submit(incident=case, by=leeds_notifier)
+    reminders_pass(now=at("2022-09-15"))  # two days later: still told
+    assert Notice.objects.filter(event__isnull=False, status="sent").count() == 1
+    Notice.objects.all().delete()
+    reminders_pass(now=at("2022-09-30"))  # more than a week later: too old to tell now
+    assert not Notice.objects.filter(event__isnull=False).exists()
