@@ -6,6 +6,8 @@ from rest_framework import serializers
 from incidents.serializers import IncidentDetailSerializer
 from letters.selectors import letters_of
 from letters.serializers import LetterSerializer
+from notices.selectors import notices_on_case
+from notices.serializers import NoticeSerializer
 from reviews.selectors import lcspr_of, rapid_review_of
 from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 
@@ -14,9 +16,10 @@ class CaseFileSerializer(IncidentDetailSerializer):
     rapid_review = serializers.SerializerMethodField()
     lcspr = serializers.SerializerMethodField()
     letters = serializers.SerializerMethodField()
+    notices = serializers.SerializerMethodField()
 
     class Meta(IncidentDetailSerializer.Meta):
-        fields = [*IncidentDetailSerializer.Meta.fields, "rapid_review", "lcspr", "letters"]
+        fields = [*IncidentDetailSerializer.Meta.fields, "rapid_review", "lcspr", "letters", "notices"]
 
     @extend_schema_field(RapidReviewSerializer(allow_null=True))
     def get_rapid_review(self, incident):
@@ -32,3 +35,10 @@ class CaseFileSerializer(IncidentDetailSerializer):
     def get_letters(self, incident):
         """The letters this person may see: all for the Panel, issued ones for the authority and partnership."""
         return LetterSerializer(letters_of(user=self.context["request"].user, incident=incident), many=True).data
+
+    @extend_schema_field(NoticeSerializer(many=True))
+    def get_notices(self, incident):
+        """Who was told what about the case, and when: for the Panel; empty for anyone else."""
+        if not self.context["request"].user.has_perm("notices.see_case_notices"):
+            return []
+        return NoticeSerializer(notices_on_case(incident=incident), many=True).data

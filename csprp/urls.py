@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("organisations.api_urls")),
     path("", include("reviews.api_urls")),
     path("", include("letters.api_urls")),
+    path("", include("notices.api_urls")),
     path("", include("casefile.api_urls")),
     path("", include("incidents.api_urls")),
 ]

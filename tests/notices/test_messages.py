@@ -64,3 +64,48 @@ def test_a_missed_pass_is_caught_up_and_old_events_are_not_sent(leeds, leeds_not
     Notice.objects.all().delete()
     reminders_pass(now=at("2022-09-30"))  # more than a week later: too old to tell now
     assert not Notice.objects.filter(event__isnull=False).exists()
+
+
+def test_people_see_what_they_were_sent_and_the_panel_sees_it_on_the_case(
+    leeds, leeds_notifier, leeds_lead, secretariat, panel_member, client_for, london_time
+):
+    with london_time("2022-09-13"):
+        case = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
+        incident_submit(incident=case, by=leeds_notifier)
+    reminders_pass(now=at("2022-09-13", 15))
+
+    mine = client_for(leeds_lead).get("/api/v1/me/notices/").json()["results"]
+    assert [(n["incident"], n["kind"], n["what"], n["status"]) for n in mine] == [
+        (case.reference, "message", "Notification submitted", "sent")
+    ]
+    assert client_for(leeds_notifier).get("/api/v1/me/notices/").json()["results"] == []
+
+    url = f"/api/v1/incidents/{case.reference}/"
+    on_case = client_for(panel_member).get(url).json()["notices"]
+    assert sorted(n["recipient"] for n in on_case) == sorted([leeds_lead.email, secretariat.email])
+    assert client_for(leeds_lead).get(url).json()["notices"] == []  # the Panel's record, not the partnership's
+
+
+def test_the_secretariat_chases_what_it_is_still_waiting_for(
+    leeds, secretariat, panel_member, leeds_notifier, client_for, london_time
+):
+    import datetime
+
+    from incidents.services import incident_key_offline
+
+    with london_time("2022-09-13"):
+        keyed = incident_key_offline(
+            by=secretariat,
+            notifying_la=leeds,
+            offline_method="phone",
+            offline_received_on=datetime.date(2022, 9, 13),
+            **case_values(),
+        )
+    with london_time("2022-09-23"):
+        chasers = client_for(secretariat).get("/api/v1/chasers/")
+        assert client_for(panel_member).get("/api/v1/chasers/").status_code == 403
+        assert client_for(leeds_notifier).get("/api/v1/chasers/").status_code == 403
+    assert chasers.status_code == 200
+    assert [(c["incident"], c["kind"], c["days_outstanding"]) for c in chasers.json()["results"]] == [
+        (keyed.reference, "offline_confirmation", 10)
+    ]
