@@ -197,8 +197,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "health.tasks.heartbeat", "schedule": 60.0},
     # The reminder engine works out what is due from the database on every pass (notices.services).
-    "reminders": {"task": "notices.tasks.reminders_pass", "schedule": 300.0},
+    "reminders": {
+        "task": "notices.tasks.reminders_pass",
+        "schedule": env.float("REMINDERS_EVERY_SECONDS", default=300.0),
+    },
 }
+# The queue workers take tasks from, and beat sends them to; a deployment may name its own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 
 # Email ---------------------------------------------------------------------------------------------
 
