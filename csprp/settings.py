@@ -213,6 +213,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="csprp@localhost")
 # Where people sign in, for the links in what the service sends them.
 SERVICE_URL = env("SERVICE_URL", default="http://127.0.0.1:8000/")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default=None)
+# GOV.UK Notify's email template for everything the service sends: a subject of ((subject)), a body of ((body)).
+NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
 
 # API -----------------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from deadlines.models import Deadline
 from deadlines.workingdays import WorkingCalendar, add_months
@@ -192,12 +193,36 @@ def digest_send(user, notices, *, today):
         subject = f"{items[0]['what']}: {items[0]['reference']}"
     else:
         subject = f"{len(notices)} things on your cases"
+    body = render_to_string("notices/digest.txt", context)
+    if settings.NOTIFY_API_KEY:
+        notify_send(user.email, subject=subject, body=body, reference=notify_reference(notices))
+        return
     send_mail(
         subject,
-        render_to_string("notices/digest.txt", context),
+        body,
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
         html_message=render_to_string("notices/digest.html", context),
+    )
+
+
+def notify_reference(notices):
+    """The rows' ids, as GOV.UK Notify's `reference`: what a retry looks up before sending again."""
+    return "notices-" + "-".join(str(pk) for pk in sorted(notice.pk for notice in notices))
+
+
+def notify_send(email, *, subject, body, reference):
+    """Send through GOV.UK Notify's generic template (NOTIFY_TEMPLATE_ID, with ((subject)) and ((body))),
+    unless a notification with this reference was already accepted: a send whose answer was lost is not
+    sent twice when it is tried again."""
+    client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+    if client.get_all_notifications(reference=reference).get("notifications"):
+        return
+    client.send_email_notification(
+        email_address=email,
+        template_id=settings.NOTIFY_TEMPLATE_ID,
+        personalisation={"subject": subject, "body": body},
+        reference=reference,
     )
 
 
