@@ -141,7 +141,9 @@ def message_recipients(incident, audiences):
         people |= Q(organisation_id=la.partnership_id, role=Role.PARTNERSHIP_LEAD)
     if "secretariat" in audiences:
         people |= Q(role=Role.PANEL_SECRETARIAT)
-    return sorted(set(Membership.objects.filter(people, user__is_active=True).values_list("user_id", flat=True)))
+    # Messages are a choice (organisations.User.wants_case_messages); reminders are not.
+    memberships = Membership.objects.filter(people, user__is_active=True, user__wants_case_messages=True)
+    return sorted(set(memberships.values_list("user_id", flat=True)))
 
 
 def messages_make(*, now):

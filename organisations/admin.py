@@ -87,7 +87,7 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name"]}),
+        ("Person", {"fields": ["full_name", "wants_case_messages"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -141,6 +141,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # Reminders of statutory deadlines always go; messages about what happened on a case are a choice.
+    wants_case_messages = models.BooleanField(
+        "email me about what happens on my cases",
+        default=True,
+        help_text="Reminders of statutory deadlines are always sent.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("administrator", default=False, help_text="Can use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)

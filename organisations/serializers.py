@@ -47,7 +47,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "memberships"]
+        fields = ["email", "full_name", "wants_case_messages", "memberships"]
 
 
 class StrictSerializer(serializers.Serializer):

@@ -117,3 +117,10 @@ def api_token_create(*, user):
     """Issue an API token. Only its digest is stored; the returned key is shown once and never again."""
     _instance, key = AuthToken.objects.create(user=user)
     return key
+
+
+def user_preferences_update(*, user, wants_case_messages):
+    """A person chooses whether to be emailed about what happens on their cases (never about deadlines)."""
+    user.wants_case_messages = wants_case_messages
+    user.save(update_fields=["wants_case_messages"])
+    return user

@@ -109,3 +109,18 @@ def test_the_secretariat_chases_what_it_is_still_waiting_for(
     assert [(c["incident"], c["kind"], c["days_outstanding"]) for c in chasers.json()["results"]] == [
         (keyed.reference, "offline_confirmation", 10)
     ]
+
+
+def test_a_person_may_stop_case_messages_but_never_deadline_reminders(
+    leeds, leeds_notifier, leeds_lead, client_for, london_time
+):
+    response = client_for(leeds_lead).patch("/api/v1/me/", {"wants_case_messages": False}, format="json")
+    assert response.status_code == 200
+    assert response.json()["wants_case_messages"] is False
+    with london_time("2022-09-13"):
+        case = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
+        incident_submit(incident=case, by=leeds_notifier)
+    reminders_pass(now=at("2022-09-13", 15))
+    assert told(mail.outbox) == []  # no message about the submission
+    reminders_pass(now=at("2022-09-29"))  # the rapid review's first reminder still comes
+    assert told(mail.outbox) == [(leeds_lead.email, case.reference, "Rapid review")]
