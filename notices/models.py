@@ -59,7 +59,11 @@ class Notice(models.Model):
     event = models.ForeignKey(
         "incidents.TimelineEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices")
+    # A person, or an organisation's team mailbox.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    mailbox = models.EmailField(blank=True)
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -74,18 +78,33 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["deadline", "rung", "occurrence", "recipient"],
-                condition=models.Q(deadline__isnull=False),
+                condition=models.Q(deadline__isnull=False, recipient__isnull=False),
                 name="notice_reminder_once_per_person_and_rung",
             ),
             models.UniqueConstraint(
+                fields=["deadline", "rung", "occurrence", "mailbox"],
+                condition=models.Q(deadline__isnull=False) & ~models.Q(mailbox=""),
+                name="notice_reminder_once_per_mailbox_and_rung",
+            ),
+            models.UniqueConstraint(
                 fields=["event", "recipient"],
-                condition=models.Q(event__isnull=False),
+                condition=models.Q(event__isnull=False, recipient__isnull=False),
                 name="notice_message_once_per_person_and_event",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "mailbox"],
+                condition=models.Q(event__isnull=False) & ~models.Q(mailbox=""),
+                name="notice_message_once_per_mailbox_and_event",
             ),
             models.CheckConstraint(
                 name="notice_reminder_or_message",
                 condition=models.Q(deadline__isnull=False, rung__isnull=False, event__isnull=True)
                 | models.Q(deadline__isnull=True, rung__isnull=True, event__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="notice_to_a_person_or_a_mailbox",
+                condition=(models.Q(recipient__isnull=False) & models.Q(mailbox=""))
+                | (models.Q(recipient__isnull=True) & ~models.Q(mailbox="")),
             ),
         ]
         indexes = [
@@ -95,7 +114,11 @@ class Notice(models.Model):
 
     def __str__(self):
         what = self.deadline or self.event
-        return f"{what} to {self.recipient_id} ({self.get_status_display()})"
+        return f"{what} to {self.recipient_id or self.mailbox} ({self.get_status_display()})"
+
+    @property
+    def address(self):
+        return self.recipient.email if self.recipient_id else self.mailbox
 
     @property
     def what(self):

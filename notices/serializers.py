@@ -12,7 +12,7 @@ class NoticeSerializer(serializers.ModelSerializer):
     incident = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     what = serializers.CharField(read_only=True)
     kind = serializers.SerializerMethodField()
-    recipient = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    recipient = serializers.CharField(source="address", read_only=True, help_text="A person's or team mailbox's email.")
 
     class Meta:
         model = Notice

@@ -7,6 +7,7 @@ claims a flip: of two passes at once, only the one whose update changed the row 
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -64,15 +65,32 @@ def reminder_due(deadline, rungs, *, today, calendar):
 
 def recipients(deadline, rung):
     """The people whose role acts on the deadline in the responsible organisation; with an escalating
-    rung, the Panel secretariat too (and a partnership's leads, for its authority's deadline)."""
+    rung, the Panel secretariat too (and a partnership's leads, for its authority's deadline). Returns
+    their user ids, and the team mailboxes of the organisations told."""
     responsible = deadline.responsible
     people = Q(organisation=responsible, role=ACTING_ROLE[responsible.kind])
+    organisations = Q(pk=responsible.pk)
     if rung.escalate:
         people |= Q(role=Role.PANEL_SECRETARIAT)
+        organisations |= Q(kind=Organisation.Kind.PANEL)
         if responsible.partnership_id:
             people |= Q(organisation_id=responsible.partnership_id, role=Role.PARTNERSHIP_LEAD)
+            organisations |= Q(pk=responsible.partnership_id)
     memberships = Membership.objects.filter(people, user__is_active=True)
-    return sorted(set(memberships.values_list("user_id", flat=True)))
+    return sorted(set(memberships.values_list("user_id", flat=True))), _mailboxes(organisations)
+
+
+def _mailboxes(organisations):
+    return sorted(
+        set(Organisation.objects.filter(organisations).exclude(team_mailbox="").values_list("team_mailbox", flat=True))
+    )
+
+
+def _addressed(notice_values, user_ids, mailboxes):
+    """One notice for each person and each team mailbox."""
+    return [Notice(recipient_id=user_id, **notice_values) for user_id in user_ids] + [
+        Notice(mailbox=mailbox, **notice_values) for mailbox in mailboxes
+    ]
 
 
 def reminders_make(*, now, calendar=None):
@@ -89,18 +107,15 @@ def reminders_make(*, now, calendar=None):
         if due is None:
             continue
         rung, repeat, day = due
-        rows += [
-            Notice(
-                incident_id=deadline.incident_id,
-                deadline=deadline,
-                rung=rung,
-                occurrence=repeat,
-                recipient_id=user_id,
-                due_on=day,
-                next_attempt_at=now,
-            )
-            for user_id in recipients(deadline, rung)
-        ]
+        values = {
+            "incident_id": deadline.incident_id,
+            "deadline": deadline,
+            "rung": rung,
+            "occurrence": repeat,
+            "due_on": day,
+            "next_attempt_at": now,
+        }
+        rows += _addressed(values, *recipients(deadline, rung))
     before = Notice.objects.count()
     # A row that exists already (made by an earlier or a simultaneous pass) is left as it is.
     Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -133,17 +148,21 @@ MESSAGES_LOOK_BACK = datetime.timedelta(days=7)
 
 
 def message_recipients(incident, audiences):
+    """The people told of an event, and their organisations' team mailboxes."""
     la = incident.notifying_la
-    people = Q(pk__in=[])
+    people, organisations = Q(pk__in=[]), Q(pk__in=[])
     if "la" in audiences:
         people |= Q(organisation=la, role=Role.LA_NOTIFIER)
+        organisations |= Q(pk=la.pk)
     if "partnership" in audiences and la.partnership_id:
         people |= Q(organisation_id=la.partnership_id, role=Role.PARTNERSHIP_LEAD)
+        organisations |= Q(pk=la.partnership_id)
     if "secretariat" in audiences:
         people |= Q(role=Role.PANEL_SECRETARIAT)
+        organisations |= Q(kind=Organisation.Kind.PANEL)
     # Messages are a choice (organisations.User.wants_case_messages); reminders are not.
     memberships = Membership.objects.filter(people, user__is_active=True, user__wants_case_messages=True)
-    return sorted(set(memberships.values_list("user_id", flat=True)))
+    return sorted(set(memberships.values_list("user_id", flat=True))), _mailboxes(organisations)
 
 
 def messages_make(*, now):
@@ -151,24 +170,29 @@ def messages_make(*, now):
     events = TimelineEvent.objects.filter(kind__in=MESSAGES, at__gte=now - MESSAGES_LOOK_BACK, at__lte=now)
     rows = []
     for event in events.select_related("incident__notifying_la").iterator():
-        for user_id in message_recipients(event.incident, MESSAGES[event.kind]):
-            if user_id == event.actor_id:
-                continue  # nobody is told of what they did themselves
-            rows.append(
-                Notice(
-                    incident_id=event.incident_id,
-                    event=event,
-                    recipient_id=user_id,
-                    due_on=timezone.localdate(event.at),
-                    next_attempt_at=now,
-                )
-            )
+        user_ids, mailboxes = message_recipients(event.incident, MESSAGES[event.kind])
+        user_ids = [user_id for user_id in user_ids if user_id != event.actor_id]  # not told of what they did
+        values = {
+            "incident_id": event.incident_id,
+            "event": event,
+            "due_on": timezone.localdate(event.at),
+            "next_attempt_at": now,
+        }
+        rows += _addressed(values, user_ids, mailboxes)
     before = Notice.objects.count()
     Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return Notice.objects.count() - before
 
 
 # Sending -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who a digest goes to: a person (with their name) or a team mailbox (with none)."""
+
+    email: str
+    name: str
 
 
 def notice_claim(notice_id, *, now):
@@ -178,8 +202,8 @@ def notice_claim(notice_id, *, now):
     )
 
 
-def digest_send(user, notices, *, today):
-    """One email to one person with everything for them in this pass. Never a child's name."""
+def digest_send(addressee, notices, *, today):
+    """One email to one person (or team mailbox) with everything for them in this pass. Never a child's name."""
     items = [
         {
             "reference": notice.incident.reference,
@@ -190,20 +214,20 @@ def digest_send(user, notices, *, today):
         }
         for notice in notices
     ]
-    context = {"user": user, "items": items, "service_url": settings.SERVICE_URL}
+    context = {"name": addressee.name, "items": items, "service_url": settings.SERVICE_URL}
     if len(notices) == 1:
         subject = f"{items[0]['what']}: {items[0]['reference']}"
     else:
         subject = f"{len(notices)} things on your cases"
     body = render_to_string("notices/digest.txt", context)
     if settings.NOTIFY_API_KEY:
-        notify_send(user.email, subject=subject, body=body, reference=notify_reference(notices))
+        notify_send(addressee.email, subject=subject, body=body, reference=notify_reference(notices))
         return
     send_mail(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+        [addressee.email],
         html_message=render_to_string("notices/digest.html", context),
     )
 
@@ -249,7 +273,10 @@ def notices_send(*, now, send=None):
         if notice.deadline_id and notice.deadline.status != Deadline.Status.OPEN:
             Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.STOPPED)
             continue
-        by_person.setdefault(notice.recipient, []).append(notice)
+        addressee = Addressee(
+            email=notice.address, name=(notice.recipient.full_name or notice.address) if notice.recipient_id else ""
+        )
+        by_person.setdefault(addressee, []).append(notice)
     sent = 0
     for person, theirs in by_person.items():
         ids = [notice.pk for notice in theirs]

@@ -24,7 +24,7 @@ class LocalAuthorityInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "code", "region", "partnership"]
+    list_display = ["name", "kind", "code", "region", "partnership", "team_mailbox"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "code"]
     list_select_related = ["region", "partnership"]

@@ -33,6 +33,8 @@ class Organisation(models.Model):
     # A local authority's GSS code (E06, E08, E09 or E10); a partnership's code is derived from its name.
     code = models.CharField(max_length=100, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations")
+    # A shared inbox that is told what its people are told (notices), beside the people themselves.
+    team_mailbox = models.EmailField(blank=True, help_text="Told of every reminder and message its people get.")
     partnership = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

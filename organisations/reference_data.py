@@ -31,6 +31,10 @@ class LocalAuthorityRow:
     gss_code: str
     region: str
     partnership: str
+    # Optional columns: an authority's and its partnership's team mailboxes. Empty leaves the one an
+    # administrator set in the admin as it is.
+    team_mailbox: str = ""
+    partnership_mailbox: str = ""
 
 
 def local_authority_rows(path=LOCAL_AUTHORITIES_CSV):
@@ -41,6 +45,8 @@ def local_authority_rows(path=LOCAL_AUTHORITIES_CSV):
                 gss_code=row["gss_code"].strip(),
                 region=row["region"].strip(),
                 partnership=row["partnership"].strip(),
+                team_mailbox=(row.get("team_mailbox") or "").strip(),
+                partnership_mailbox=(row.get("partnership_mailbox") or "").strip(),
             )
             for row in csv.DictReader(f)
         ]

@@ -66,15 +66,12 @@ def reference_data_load(*, rows=None):
         ),
     )
 
+    mailboxes = {row.partnership: row.partnership_mailbox for row in rows if row.partnership_mailbox}
     for partnership_name in sorted({row.partnership for row in rows}):
-        counts.add(
-            "partnerships",
-            _sync(
-                Organisation,
-                {"code": partnership_code(partnership_name)},
-                {"kind": Organisation.Kind.PARTNERSHIP, "name": partnership_name},
-            ),
-        )
+        values = {"kind": Organisation.Kind.PARTNERSHIP, "name": partnership_name}
+        if partnership_name in mailboxes:
+            values["team_mailbox"] = mailboxes[partnership_name]
+        counts.add("partnerships", _sync(Organisation, {"code": partnership_code(partnership_name)}, values))
     partnerships = {org.name: org for org in Organisation.objects.filter(kind=Organisation.Kind.PARTNERSHIP)}
 
     for row in rows:
@@ -90,6 +87,7 @@ def reference_data_load(*, rows=None):
                     "name": row.name,
                     "region": regions[row.region],
                     "partnership": partnerships[row.partnership],
+                    **({"team_mailbox": row.team_mailbox} if row.team_mailbox else {}),
                 },
             ),
         )

@@ -124,3 +124,29 @@ def test_a_person_may_stop_case_messages_but_never_deadline_reminders(
     assert told(mail.outbox) == []  # no message about the submission
     reminders_pass(now=at("2022-09-29"))  # the rapid review's first reminder still comes
     assert told(mail.outbox) == [(leeds_lead.email, case.reference, "Rapid review")]
+
+
+def test_a_team_mailbox_is_told_what_its_people_are_told_once(
+    leeds, leeds_notifier, leeds_lead, secretariat, panel, london_time
+):
+    leeds.partnership.team_mailbox = "safeguarding@leeds-partnership.example.org"
+    leeds.partnership.save()
+    panel.team_mailbox = "casework@panel.example.org"
+    panel.save()
+    with london_time("2022-09-13"):
+        case = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())
+        incident_submit(incident=case, by=leeds_notifier)
+    reminders_pass(now=at("2022-09-13", 15))
+    reminders_pass(now=at("2022-09-13", 16))
+    assert sorted(item[0] for item in told(mail.outbox)) == sorted(
+        [
+            leeds_lead.email,
+            secretariat.email,
+            "safeguarding@leeds-partnership.example.org",
+            "casework@panel.example.org",
+        ]
+    )
+    reminders_pass(now=at("2022-09-29"))  # the rapid review's first reminder: the partnership and its mailbox
+    assert sorted(item[0] for item in told(mail.outbox)[4:]) == sorted(
+        [leeds_lead.email, "safeguarding@leeds-partnership.example.org"]
+    )

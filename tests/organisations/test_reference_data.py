@@ -87,3 +87,25 @@ def test_it_lists_organisations_as_json(capsys):
         "partnership": "Leeds Safeguarding Children Partnership",
     }
     assert {r["kind"] for r in records} == {"local_authority", "partnership", "panel"}
+
+
+def test_team_mailboxes_come_from_the_reference_data_and_an_empty_cell_keeps_the_admins(db):
+    import dataclasses
+
+    from organisations.reference_data import local_authority_rows
+    from organisations.services import reference_data_load
+
+    rows = local_authority_rows()
+    leeds = next(row for row in rows if row.gss_code == "E08000035")
+    with_mailboxes = dataclasses.replace(
+        leeds, team_mailbox="childrens.duty@leeds.example.org", partnership_mailbox="lscp@leeds.example.org"
+    )
+    reference_data_load(rows=[with_mailboxes if row is leeds else row for row in rows])
+    authority = Organisation.objects.get(code="E08000035")
+    assert authority.team_mailbox == "childrens.duty@leeds.example.org"
+    assert authority.partnership.team_mailbox == "lscp@leeds.example.org"
+
+    Organisation.objects.filter(code="E08000032").update(team_mailbox="set.in.admin@bradford.example.org")
+    reference_data_load(rows=rows)  # cells empty: nothing an administrator set is lost
+    assert Organisation.objects.get(code="E08000035").team_mailbox == "childrens.duty@leeds.example.org"
+    assert Organisation.objects.get(code="E08000032").team_mailbox == "set.in.admin@bradford.example.org"
