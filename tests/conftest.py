@@ -179,3 +179,52 @@ def notified(draft, leeds_notifier, london_time):
     """The Leeds draft, notified on Wednesday 14 September 2022: its rapid review is due on 5 October."""
     with london_time("2022-09-14"):
         return incident_submit(incident=draft, by=leeds_notifier)
+
+
+def recommendation_values(**overrides):
+    """A local review's recommendation as the services take it."""
+    values = {
+        "text": "Health visitors give safe sleep advice at every contact.",
+        "owner_organisation": "Leeds Community Healthcare",
+        "owner_role": "Head of health visiting",
+        "due_on": datetime.date(2024, 3, 31),
+        "impact_evaluation": "Audit of contacts.",
+    }
+    return {**values, **overrides}
+
+
+def august_review_values(**overrides):
+    """The August case's rapid review, which decides on a local review."""
+    values = {
+        "completed_on": datetime.date(2023, 8, 30),
+        "reason_at_review": "death",
+        "likely_cause": "sudi_sudc",
+        "lcspr_rationale": "Significant learning for health visiting.",
+        "lines_of_enquiry": "Safe sleep advice; information sharing.",
+    }
+    return rapid_review_values(**{**values, **overrides})
+
+
+@pytest.fixture
+def august_case(leeds_notifier, leeds, london_time):
+    """Notified in August 2023; the partnership's rapid review on 31 August decides on a local review."""
+    with london_time("2023-08-14"):
+        incident = incident_create(
+            by=leeds_notifier,
+            notifying_la=leeds,
+            **case_values(
+                incident_date=datetime.date(2023, 8, 10), la_aware_date=datetime.date(2023, 8, 11), reason="death"
+            ),
+        )
+        return incident_submit(incident=incident, by=leeds_notifier)
+
+
+@pytest.fixture
+def lcspr(august_case, leeds_lead, london_time):
+    """The August case's local review, decided on 31 August 2023."""
+    from reviews.models import Lcspr
+    from reviews.services import rapid_review_send
+
+    with london_time("2023-08-31"):
+        rapid_review_send(incident=august_case, by=leeds_lead, **august_review_values())
+    return Lcspr.objects.get(incident=august_case)

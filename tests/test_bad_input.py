@@ -18,11 +18,9 @@ from django.urls import path
 
 from csprp import urls as project_urls
 from incidents.models import Child, Incident
-from incidents.services import MAX_CHILDREN_PER_CASE, incident_create, incident_submit
+from incidents.services import MAX_CHILDREN_PER_CASE
 from reviews.models import Lcspr, RapidReview, RapidReviewVersion, Recommendation
-from reviews.services import rapid_review_send
 
-from .conftest import case_values
 from .documents import real_pdf
 
 D = datetime.date.fromisoformat
@@ -103,28 +101,9 @@ def as_secretariat(client_for, secretariat):
 
 
 @pytest.fixture
-def local_review(leeds_notifier, leeds, leeds_lead, london_time):
+def local_review(lcspr):
     """A Leeds case notified in August 2023 whose rapid review on 31 August decided on a local review."""
-    with london_time("2023-08-14"):
-        incident = incident_create(
-            by=leeds_notifier,
-            notifying_la=leeds,
-            **case_values(incident_date=D("2023-08-10"), la_aware_date=D("2023-08-11"), reason="death"),
-        )
-        incident = incident_submit(incident=incident, by=leeds_notifier)
-    with london_time("2023-08-31"):
-        rapid_review_send(
-            incident=incident,
-            by=leeds_lead,
-            document=SimpleUploadedFile("review.pdf", real_pdf()),
-            completed_on=D("2023-08-30"),
-            reason_at_review="death",
-            likely_cause="sudi_sudc",
-            lcspr_decision="required",
-            lcspr_rationale="Significant learning for health visiting.",
-            lines_of_enquiry="Safe sleep advice.",
-        )
-    return incident
+    return lcspr.incident
 
 
 # Case references in URLs --------------------------------------------------------------------------------

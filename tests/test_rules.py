@@ -10,7 +10,7 @@ from incidents.models import Incident
 from reviews.models import Lcspr, RapidReview, Recommendation
 from reviews.services import rapid_review_send, recommendation_add
 
-from .conftest import rapid_review_values
+from .conftest import rapid_review_values, recommendation_values
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +44,7 @@ def records(notified, leeds_lead, london_time):
     with london_time("2022-10-03"):
         rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values())
         recommendation = recommendation_add(
-            incident=notified,
-            by=leeds_lead,
-            text="Share plans.",
-            owner_organisation="Police",
-            owner_role="Inspector",
-            due_on=datetime.date(2023, 3, 1),
-            impact_evaluation="Audit.",
+            incident=notified, by=leeds_lead, **recommendation_values(due_on=datetime.date(2023, 3, 1))
         )
     incident = Incident.objects.get(pk=notified.pk)
     return {

@@ -22,7 +22,7 @@ from reviews.services import (
     review_deadlines_refresh,
 )
 
-from ..conftest import rapid_review_values
+from ..conftest import rapid_review_values, recommendation_values
 from ..documents import real_pdf
 
 D = datetime.date.fromisoformat
@@ -39,13 +39,7 @@ def under_review(notified, leeds_lead, london_time):
     with london_time("2022-10-03"):
         rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values())
         recommendation = recommendation_add(
-            incident=notified,
-            by=leeds_lead,
-            text="Share safety plans with schools.",
-            owner_organisation="Leeds City Council",
-            owner_role="Head of service",
-            due_on=D("2023-06-30"),
-            impact_evaluation="Audit of plans.",
+            incident=notified, by=leeds_lead, **recommendation_values(due_on=D("2023-06-30"))
         )
     return notified, recommendation
 

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from deadlines.models import Deadline
 from incidents.models import Incident
-from incidents.services import incident_create, incident_submit
 from reviews.models import Lcspr
 from reviews.services import (
     lcspr_final_report,
@@ -23,46 +22,17 @@ from reviews.services import (
     review_deadlines_refresh,
 )
 
-from ..conftest import LONDON, case_values, rapid_review_values
+from ..conftest import LONDON, august_review_values
 from ..documents import real_pdf, windows_executable
 
 D = datetime.date.fromisoformat
 pytestmark = pytest.mark.django_db
 
 
-def required(**overrides):
-    """The August case's rapid review, which decides on a local review."""
-    values = {
-        "completed_on": D("2023-08-30"),
-        "reason_at_review": "death",
-        "likely_cause": "sudi_sudc",
-        "lcspr_rationale": "Significant learning for health visiting.",
-        "lines_of_enquiry": "Safe sleep advice; information sharing.",
-    }
-    return rapid_review_values(**{**values, **overrides})
 
 
 def deadline(incident, kind):
     return Deadline.objects.get(incident=incident, kind=kind)
-
-
-@pytest.fixture
-def august_case(leeds_notifier, leeds, london_time):
-    """Notified in August 2023; the partnership's rapid review on 31 August decides on a local review."""
-    with london_time("2023-08-14"):
-        incident = incident_create(
-            by=leeds_notifier,
-            notifying_la=leeds,
-            **case_values(incident_date=D("2023-08-10"), la_aware_date=D("2023-08-11"), reason="death"),
-        )
-        return incident_submit(incident=incident, by=leeds_notifier)
-
-
-@pytest.fixture
-def lcspr(august_case, leeds_lead, london_time):
-    with london_time("2023-08-31"):
-        rapid_review_send(incident=august_case, by=leeds_lead, **required())
-    return Lcspr.objects.get(incident=august_case)
 
 
 def test_a_decision_on_31_august_2023_is_due_on_29_february_2024(lcspr, august_case):
@@ -77,15 +47,15 @@ def test_a_decision_on_31_august_2023_is_due_on_29_february_2024(lcspr, august_c
 
 def test_a_recorded_decision_date_counts_instead_of_the_review_date(august_case, leeds_lead, london_time):
     with london_time("2023-09-04"):
-        rapid_review_send(incident=august_case, by=leeds_lead, **required(lcspr_decision_on=D("2023-08-31")))
+        values = august_review_values(lcspr_decision_on=D("2023-08-31"))
+        rapid_review_send(incident=august_case, by=leeds_lead, **values)
     assert deadline(august_case, Deadline.Kind.LCSPR_PUBLICATION).due_on == D("2024-02-29")
 
 
 def test_no_local_review_when_none_is_required(august_case, leeds_lead, london_time):
     with london_time("2023-08-31"):
-        rapid_review_send(
-            incident=august_case, by=leeds_lead, **required(lcspr_decision="not_required", lines_of_enquiry="")
-        )
+        values = august_review_values(lcspr_decision="not_required", lines_of_enquiry="")
+        rapid_review_send(incident=august_case, by=leeds_lead, **values)
     assert not Lcspr.objects.exists()
     assert not Deadline.objects.filter(kind=Deadline.Kind.LCSPR_PUBLICATION).exists()
 
