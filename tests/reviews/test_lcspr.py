@@ -29,8 +29,6 @@ D = datetime.date.fromisoformat
 pytestmark = pytest.mark.django_db
 
 
-
-
 def deadline(incident, kind):
     return Deadline.objects.get(incident=incident, kind=kind)
 
