@@ -13,7 +13,20 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+# GOV.UK Frontend from the npm registry (pinned in package-lock.json), built into frontend/build/, which
+# the settings serve as static files: the Sass with its assets path, the fonts and images, the script.
+FRONTEND := frontend/build
+$(FRONTEND)/.built: package.json package-lock.json frontend/application.scss frontend/application.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	mkdir -p $(FRONTEND)/govuk
+	rm -rf $(FRONTEND)/govuk/assets
+	cp -R node_modules/govuk-frontend/dist/govuk/assets $(FRONTEND)/govuk/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js frontend/application.mjs $(FRONTEND)/
+	mv $(FRONTEND)/govuk-frontend.min.js $(FRONTEND)/govuk/
+	touch $@
+
+install: $(BIN)/.installed $(FRONTEND)/.built
 
 # These targets are for a development machine: DEBUG is on unless the environment says otherwise
 # (with DEBUG off the settings refuse to start without a SECRET_KEY of their own).
@@ -39,4 +52,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(FRONTEND)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_structlog",
+    "govuk_frontend_django",
     "organisations",
     "deadlines",
     "incidents",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "letters",
     "notices",
     "casefile",
+    "web",
     "health",
 ]
 
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.service",
             ],
         },
     },
@@ -137,6 +140,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# GOV.UK Frontend, built from the npm registry's package by `make install` (the Makefile says how).
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "build"]
 # Uploaded documents are about children: they live outside the web root and are only ever served
 # through views that check who may see the case.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -212,6 +217,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="csprp@localhost")
 # Where people sign in, for the links in what the service sends them.
 SERVICE_URL = env("SERVICE_URL", default="http://127.0.0.1:8000/")
+# Where people write to the team that runs the service: on every page (phase banner, accessibility statement).
+SERVICE_CONTACT_EMAIL = env("SERVICE_CONTACT_EMAIL", default="csprp.service@education.gov.uk")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default=None)
 # GOV.UK Notify's email template for everything the service sends: a subject of ((subject)), a body of ((body)).
 NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")

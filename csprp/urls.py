@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from web.views.cases import home
+
 admin.site.site_header = "Child Safeguarding Practice Review Panel: administration"
 admin.site.site_title = "CSPRP administration"
 
@@ -23,7 +25,9 @@ handler404 = "incidents.workflow.error_not_found"
 handler500 = "incidents.workflow.error_server"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("organisations.urls")),
+    path("", include("web.urls")),
     path("healthz", include("health.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

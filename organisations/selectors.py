@@ -21,6 +21,13 @@ def organisation_find(*, name_or_code):
     return Organisation.objects.get(Q(name__iexact=name_or_code.strip()) | Q(code__iexact=name_or_code.strip()))
 
 
+def api_tokens_of(*, user):
+    """The person's API tokens, newest first: only their first characters and dates, never the token."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.filter(user=user).order_by("-created")
+
+
 def user_memberships(*, user):
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
 

@@ -1,0 +1,60 @@
+"""The steps a case page offers: those its state allows and the person's role may take, and no others.
+
+Each step asks the same permission (django-rules) and the same transition condition (django-fsm-2's
+can_proceed) as the service it leads to, so a page never offers a step its service would refuse.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django_fsm import can_proceed
+
+from incidents.models import Incident
+from reviews.models import Lcspr, RapidReview
+from reviews.selectors import lcspr_of, rapid_review_of
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    warning: bool = False
+
+
+def _review(incident):
+    return rapid_review_of(incident) or RapidReview(
+        incident=incident, partnership_id=incident.notifying_la.partnership_id
+    )
+
+
+def case_actions(user, incident):
+    """What this person can do to this case now, as (label, page) pairs for its case page."""
+    ref = incident.reference
+    actions = []
+    has = user.has_perm
+    if incident.status == Incident.Status.DRAFT and has("incidents.submit_notification", incident):
+        actions.append(Action("Continue the notification", reverse("web:notification-check", args=[ref])))
+    if incident.status == Incident.Status.NOT_NOTIFIED and has("incidents.submit_notification", incident):
+        actions.append(Action("Make the retrospective notification", reverse("web:retrospective", args=[ref])))
+    if (
+        incident.status == Incident.Status.NOTIFIED
+        and can_proceed(incident.confirm)
+        and has("incidents.confirm_notification", incident)
+    ):
+        actions.append(Action("Confirm the offline notification", reverse("web:confirm-offline", args=[ref])))
+    if incident.status in (Incident.Status.NOTIFIED, Incident.Status.NOT_NOTIFIED):
+        review = _review(incident)
+        if can_proceed(review.send) and has("reviews.send_rapid_review", incident):
+            label = (
+                "Send the rapid review again"
+                if review.status == RapidReview.Status.RETURNED
+                else ("Send the rapid review")
+            )
+            actions.append(Action(label, reverse("web:rapid-review-send", args=[ref])))
+        lcspr = lcspr_of(incident)
+        ended = (Lcspr.Status.PUBLISHED, Lcspr.Status.NOT_PUBLISHED)
+        if lcspr is not None and lcspr.status not in ended and has("reviews.run_lcspr", lcspr):
+            actions.append(Action("Update the local review", reverse("web:lcspr", args=[ref])))
+    if can_proceed(incident.withdraw) and has("incidents.withdraw_notification", incident):
+        actions.append(Action("Withdraw the notification", reverse("web:withdraw", args=[ref]), warning=True))
+    return actions

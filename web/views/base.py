@@ -1,0 +1,73 @@
+"""What every page view shares: a signed-in person, cases found through the scoped selector (404 for
+anyone who may not see them), and services' errors shown on the page the way the API reports them.
+
+A page never decides a rule: it reads a form, calls the same service the API calls, and shows what the
+service says. A service's ValidationError goes back onto the form's fields; a step the case's state
+does not allow (409) and a step the person's role does not allow (403) are shown above the form.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.views.generic import FormView
+from django_fsm import TransitionNotAllowed
+
+from incidents.selectors import incident_get
+
+
+def case_or_404(request, reference):
+    try:
+        return incident_get(user=request.user, reference=reference)
+    except ObjectDoesNotExist:
+        raise Http404("No such case.") from None
+
+
+class CaseMixin(LoginRequiredMixin):
+    """A view of one case, found by its reference among the cases the person may see."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.incident = case_or_404(request, kwargs["reference"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(incident=self.incident, **kwargs)
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """A question page whose valid answers go to a service.
+
+    Subclasses give `perform(form)`, which calls the service and returns where to go next (a URL),
+    and may give `success_message`.
+    """
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            next_url = self.perform(form)
+        except ValidationError as error:
+            form.errors_from(error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or "Your role does not allow this.")
+            return self.render_to_response(self.get_context_data(form=form), status=403)
+        except ObjectDoesNotExist:
+            raise Http404("No such case.") from None
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(next_url)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CaseFormView(CaseMixin, ServiceFormView):
+    """A question page about one case."""
