@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from django_fsm import TransitionNotAllowed
 
 from incidents.selectors import incident_get
+from incidents.workflow import DocumentRejected
 
 
 def case_or_404(request, reference):
@@ -53,6 +54,10 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             form.errors_from(error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        except DocumentRejected as error:
+            # Too large (413) or not an allowed type (415): the message goes on the file's field.
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=error.status_code)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(form=form), status=409)
