@@ -1,4 +1,17 @@
 # One image for the three Django processes: web (gunicorn), Celery worker and Celery beat.
+
+# GOV.UK Frontend from the npm registry, built as the Makefile builds it (frontend/build/).
+FROM node:20-slim AS frontend
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY frontend/application.scss frontend/application.mjs frontend/
+RUN npm run --silent build \
+    && mkdir -p frontend/build/govuk \
+    && cp -R node_modules/govuk-frontend/dist/govuk/assets frontend/build/govuk/assets \
+    && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js frontend/build/govuk/ \
+    && cp frontend/application.mjs frontend/build/
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,6 +29,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+COPY --from=frontend /build/frontend/build frontend/build
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --create-home csprp \
     && mkdir -p /data/media \
