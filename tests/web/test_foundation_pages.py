@@ -181,3 +181,29 @@ def test_api_tokens_are_shown_once_and_revoked_by_their_owner_only(leeds_notifie
     revoked = client.post(reverse("web:token-revoke", args=[token_key]), follow=True)
     assert "revoked" in revoked.content.decode()
     assert api.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_case_page_links_documents_that_download_with_the_session(leeds, leeds_notifier, secretariat):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incidents.services import incident_key_offline
+    from tests.documents import real_pdf
+
+    case = incident_key_offline(
+        by=secretariat,
+        notifying_la=leeds,
+        offline_method="email",
+        offline_received_on=datetime.date(2022, 9, 13),
+        offline_document=SimpleUploadedFile("email.pdf", real_pdf()),
+        **case_values(),
+    )
+    client = signed_in(leeds_notifier)
+    page = client.get(reverse("web:case", args=[case.reference])).content.decode()
+    link = re.search(r'id="documents">\s*<li><a class="govuk-link" href="([^"]+)"', page).group(1)
+    assert "Confirm the offline notification" in page
+    download = client.get(link)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
