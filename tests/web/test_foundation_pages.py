@@ -207,3 +207,16 @@ def test_case_page_links_documents_that_download_with_the_session(leeds, leeds_n
     download = client.get(link)
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_an_expired_form_and_an_unreadable_request_get_gov_uk_pages(settings, leeds_notifier):
+    refused = Client(enforce_csrf_checks=True).post(reverse("sign-in"), {"username": "a@b.c", "password": "x"})
+    assert refused.status_code == 403
+    assert page_facts(refused).title.startswith("Your page had expired – ")
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client = signed_in(leeds_notifier)
+    too_many = client.get(reverse("web:case-list"), {f"field{n}": "x" for n in range(10)})
+    assert too_many.status_code == 400
+    assert page_facts(too_many).title.startswith("Sorry, the service could not read that – ")
