@@ -151,7 +151,8 @@ def field_component(field, heading=False, classes=None):
             | params,
         )
     if isinstance(widget, forms.Select):
-        items = [{"value": "", "text": "Choose"}] + [
+        empty = next((str(label) for v, label in field.field.choices if str(v) == ""), "Choose")
+        items = [{"value": "", "text": empty}] + [
             {"value": v, "text": label, "selected": str(value) == v} for v, label in _choices(field)
         ]
         return component(
