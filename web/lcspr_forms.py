@@ -79,7 +79,7 @@ class ResumeForm(GovForm):
 class FinalReportForm(GovForm):
     # Named as the service names it, so a refused file's message (413, 415) lands on this field.
     document = forms.FileField(
-        label="Upload the final report",
+        label="Final report",
         help_text="A PDF, Word or OpenDocument text file.",
         error_messages={"required": "Select the final report", "empty": "The selected file is empty"},
     )
