@@ -6,13 +6,13 @@ document is small enough and of an allowed type are the service's to say, and co
 here.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
-from django.utils.html import format_html_join
 
 from incidents.codes import (
-    DEATH_CAUSES,
-    SERIOUS_HARM_CAUSES,
+    CAUSES_BY_REASON,
     CareOrder,
     Ethnicity,
     History,
@@ -25,16 +25,18 @@ from incidents.codes import (
 )
 from incidents.models import Child
 from organisations.serializers import EARLIEST_BIRTH_DATE
+from reviews.models import RapidReviewVersion
 
-from .components import component, field_component
 from .forms import SHORT_TEXT_MAX_LENGTH, GovDateField, GovForm, radio_field, text_field
 
-# The likely cause's list depends on the reason at review (incidents.codes.CAUSES_BY_REASON): one select
-# per reason, each revealed under its reason's radio, so the list offered always fits the reason chosen.
+# The likely cause's list depends on the reason at review (incidents.codes.CAUSES_BY_REASON): one list
+# for a death, one for serious harm or another reason, each its own select, so every list offered fits a
+# reason and the one read is the reason's own. (Not revealed under the reason's radios: GOV.UK Frontend's
+# conditional reveal sets aria-expanded on radios, which axe-core reports as critical.)
 CAUSE_FIELDS = {
-    Reason.DEATH: ("cause_death", "Likely cause of death", DEATH_CAUSES),
-    Reason.SERIOUS_HARM: ("cause_serious_harm", "Likely cause of the serious harm", SERIOUS_HARM_CAUSES),
-    Reason.OTHER: ("cause_other", "Likely cause", SERIOUS_HARM_CAUSES),
+    Reason.DEATH: ("cause_death", "Select the likely cause of death"),
+    Reason.SERIOUS_HARM: ("cause_harm", "Select the likely cause of the serious harm"),
+    Reason.OTHER: ("cause_harm", "Select the likely cause"),
 }
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # A chosen file cannot be put back into a file input: the browser must be asked for it again.
@@ -42,18 +44,14 @@ FILE_NOT_KEPT = "Choose the file again: a file cannot be kept when another answe
 CHILD_PREFIX = "child_"
 
 
-def _cause_error(label):
-    return f"Select the {label[0].lower()}{label[1:]}"
-
-
-def _cause_field(label, causes):
-    choices = sorted(causes.items(), key=lambda item: item[1])
+def _cause_field(label, causes, *, help_text, error):
     return forms.ChoiceField(
         label=label,
-        choices=choices,
+        choices=sorted(causes.items(), key=lambda item: item[1]),
         required=False,
         widget=forms.Select,
-        error_messages={"invalid_choice": _cause_error(label)},
+        help_text=help_text,
+        error_messages={"invalid_choice": error},
     )
 
 
@@ -68,31 +66,6 @@ def _select(label, choices, error):
 
 def _mb(size):
     return size // (1024 * 1024)
-
-
-def radios_with_reveals(bound, reveals):
-    """GOV.UK radios whose answers reveal their follow-up questions (all shown without JavaScript).
-
-    `reveals` maps a radio's value to the bound fields it reveals.
-    """
-    value = bound.value()
-    items = []
-    for choice, label in bound.field.choices:
-        item = {"value": str(choice), "text": str(label), "checked": str(value) == str(choice)}
-        if reveals.get(choice):
-            item["conditional"] = {"html": format_html_join("", "{}", ((field_component(f),) for f in reveals[choice]))}
-        items.append(item)
-    params = {
-        "name": bound.html_name,
-        "idPrefix": bound.auto_id,
-        "items": items,
-        "fieldset": {"legend": {"text": str(bound.label), "classes": "govuk-fieldset__legend--m"}},
-    }
-    if bound.help_text:
-        params["hint"] = {"text": str(bound.help_text)}
-    if bound.errors:
-        params["errorMessage"] = {"text": str(bound.errors[0])}
-    return component("radios", params)
 
 
 class RapidReviewForm(GovForm):
@@ -120,20 +93,34 @@ class RapidReviewForm(GovForm):
         error="Select the reason at rapid review",
         help_text="If the reason has changed since the notification, the case's reason changes too.",
     )
-    cause_death = _cause_field(*CAUSE_FIELDS[Reason.DEATH][1:])
-    cause_serious_harm = _cause_field(*CAUSE_FIELDS[Reason.SERIOUS_HARM][1:])
-    cause_other = _cause_field(*CAUSE_FIELDS[Reason.OTHER][1:])
+    cause_death = _cause_field(
+        "Likely cause of death",
+        CAUSES_BY_REASON[Reason.DEATH],
+        help_text="If the reason at rapid review is death.",
+        error=CAUSE_FIELDS[Reason.DEATH][1],
+    )
+    cause_harm = _cause_field(
+        "Likely cause of the serious harm",
+        CAUSES_BY_REASON[Reason.SERIOUS_HARM],
+        help_text="If the reason at rapid review is serious harm or other.",
+        error=CAUSE_FIELDS[Reason.SERIOUS_HARM][1],
+    )
 
     lcspr_decision = radio_field(
         "Is a local child safeguarding practice review required?",
         choices=LcsprDecision.choices,
         error="Select whether a local review is required",
     )
-    lines_of_enquiry = text_field("Lines of enquiry for the local review", long=True, required=False)
     lcspr_rationale = text_field(
         "Reasons for the decision on a local review",
         long=True,
         error="Enter the reasons for the decision on a local review",
+    )
+    lines_of_enquiry = text_field(
+        "Lines of enquiry for the local review",
+        long=True,
+        required=False,
+        help_text="If a local review is required.",
     )
     lcspr_decision_on = GovDateField(
         label="Date of the decision",
@@ -198,11 +185,11 @@ class RapidReviewForm(GovForm):
     child_care_order = _select("Care order", CareOrder.choices, "Select whether there was a care order")
 
     def __init__(self, *args, incident, previous=None, **kwargs):
-        """`previous`: the version the Panel returned, whose findings are offered again."""
+        """`previous`: the version the Panel returned, whose findings are offered again (all but the date
+        it was completed: the review sent again is completed anew)."""
         super().__init__(*args, **kwargs)
-        self.fields[
-            "document"
-        ].help_text = f"A PDF, Word or OpenDocument text file, smaller than {_mb(settings.DOCUMENT_MAX_BYTES)} MB."
+        limit = _mb(settings.DOCUMENT_MAX_BYTES)
+        self.fields["document"].help_text = f"A PDF, Word or OpenDocument text file, smaller than {limit} MB."
         index = incident.index_child
         self.child_before = {
             name: getattr(index, name) if index else Child._meta.get_field(name).get_default()
@@ -212,25 +199,14 @@ class RapidReviewForm(GovForm):
         if previous is None:
             initial["reason_at_review"] = incident.reason
         else:
-            initial |= {name: getattr(previous, name) for name in ("reason_at_review", "lcspr_decision")}
-            initial |= {name: getattr(previous, name) for name in ("lcspr_rationale", "lines_of_enquiry")}
-            initial |= {name: getattr(previous, name) for name in ("immediate_actions", "learning")}
-            initial |= {"lcspr_decision_on": previous.lcspr_decision_on, "practice_themes": previous.practice_themes}
+            offered_again = set(RapidReviewVersion.FINDINGS) - {"completed_on", "likely_cause"}
+            initial |= {name: getattr(previous, name) for name in offered_again if name in self.fields}
             initial["national_review"] = "yes" if previous.national_review_recommended else "no"
-            cause_field = CAUSE_FIELDS.get(previous.reason_at_review)
-            if cause_field:
-                initial[cause_field[0]] = previous.likely_cause
+            if previous.reason_at_review in CAUSE_FIELDS:
+                initial[CAUSE_FIELDS[previous.reason_at_review][0]] = previous.likely_cause
         self.initial = {**initial, **self.initial}
 
     # Sections, for the page --------------------------------------------------------------------------
-
-    def reason_and_cause(self):
-        return radios_with_reveals(
-            self["reason_at_review"], {reason: [self[name]] for reason, (name, *_rest) in CAUSE_FIELDS.items()}
-        )
-
-    def lcspr_decision_and_enquiry(self):
-        return radios_with_reveals(self["lcspr_decision"], {LcsprDecision.REQUIRED: [self["lines_of_enquiry"]]})
 
     def index_child_fields(self):
         return [self[f"{CHILD_PREFIX}{name}"] for name in Child.CHARACTERISTICS]
@@ -241,23 +217,21 @@ class RapidReviewForm(GovForm):
         data = super().clean()
         reason = data.get("reason_at_review")
         if reason in CAUSE_FIELDS:
-            name, label, _causes = CAUSE_FIELDS[reason]
+            name, error = CAUSE_FIELDS[reason]
             if not data.get(name) and name not in self.errors:
-                self.add_error(name, _cause_error(label))
+                self.add_error(name, error)
         return data
 
     def findings(self):
         """The findings as the service takes them (RapidReviewVersion.FINDINGS)."""
         data = self.cleaned_data
-        decision = data["lcspr_decision"]
         return {
             "completed_on": data["completed_on"],
             "reason_at_review": data["reason_at_review"],
             "likely_cause": data[CAUSE_FIELDS[data["reason_at_review"]][0]],
-            "lcspr_decision": decision,
+            "lcspr_decision": data["lcspr_decision"],
             "lcspr_rationale": data["lcspr_rationale"],
-            # The lines of enquiry belong to the answer "required": hidden under another answer, they are not sent.
-            "lines_of_enquiry": data["lines_of_enquiry"] if decision == LcsprDecision.REQUIRED else "",
+            "lines_of_enquiry": data["lines_of_enquiry"],
             "lcspr_decision_on": data["lcspr_decision_on"],
             "national_review_recommended": data["national_review"] == "yes",
             "immediate_actions": data["immediate_actions"],
@@ -285,6 +259,10 @@ class RapidReviewForm(GovForm):
             return super().errors_from(error)
         for name, texts in messages.items():
             for text in texts:
+                if name == "children":
+                    # "Child 1: the age does not match…": on this page only the index child is sent.
+                    text = re.sub(r"^Child \d+: ", "", text)
+                    text = text[:1].upper() + text[1:]
                 self.add_error(self._field_for(name, text), text)
         return self
 
@@ -293,7 +271,8 @@ class RapidReviewForm(GovForm):
             reason = self.cleaned_data.get("reason_at_review")
             return CAUSE_FIELDS[reason][0] if reason in CAUSE_FIELDS else None
         if name == "children":
-            return f"{CHILD_PREFIX}age_years" if "age" in text.split(":")[-1] else f"{CHILD_PREFIX}date_of_birth"
+            about_age = re.search(r"\bage\b", text, re.IGNORECASE)
+            return f"{CHILD_PREFIX}age_years" if about_age else f"{CHILD_PREFIX}date_of_birth"
         if name in self.fields:
             return name
         if f"{CHILD_PREFIX}{name}" in self.fields:

@@ -10,6 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from incidents.services import incident_create, incident_submit
+from letters import rendering
+from letters.models import Letter
+from letters.services import letter_approve, letter_ask_for_approval, letter_draft, letter_issue, letter_update
 from reviews.models import RapidReview, RapidReviewVersion
 from reviews.services import rapid_review_return
 from tests.conftest import case_values
@@ -49,7 +52,7 @@ def answers(document=None, **overrides):
         "completed_on-month": "10",
         "completed_on-year": "2022",
         "reason_at_review": "serious_harm",
-        "cause_serious_harm": "non_fatal_assault_intrafamilial",
+        "cause_harm": "non_fatal_assault_intrafamilial",
         "lcspr_decision": "required",
         "lines_of_enquiry": "Information sharing.",
         "lcspr_rationale": "Learning across agencies.",
@@ -263,3 +266,53 @@ def test_the_panels_staff_see_the_review_but_do_not_send_it(secretariat, leeds_l
     assert page.status_code == 200
     assert "Download version 1" in page.content.decode()
     assert client.get(send_url(leeds_case)).status_code == 403
+
+
+def test_the_panels_issued_response_shows_its_decision_and_letter(leeds_lead, leeds_case, secretariat, panel_member):
+    client = signed_in(leeds_lead)
+    assert client.post(send_url(leeds_case), answers()).status_code == 302
+    version = RapidReviewVersion.objects.get()
+    letter = letter_draft(
+        incident=leeds_case, by=secretariat, kind=Letter.Kind.RAPID_REVIEW_RESPONSE, rapid_review_version=version
+    )
+    sentences = rendering.decision_sentences(
+        lcspr_decision="required", panel_position="disagree", national_review="under_consideration"
+    )
+    letter = letter_update(
+        letter=letter,
+        by=secretariat,
+        panel_position="disagree",
+        national_review="under_consideration",
+        quality_themes=["commended"],
+        body_markdown=letter.body_markdown + "\n\n" + "\n\n".join(sentences),
+    )
+    letter = letter_ask_for_approval(letter=letter, by=secretariat)
+    letter = letter_approve(letter=letter, by=panel_member)
+    # Not yet issued: the partnership does not see it.
+    assert reverse("letter-pdf", args=[letter.pk]) not in client.get(review_url(leeds_case)).content.decode()
+
+    letter = letter_issue(letter=letter, by=secretariat)
+    html = client.get(review_url(leeds_case)).content.decode()
+    assert "The Panel disagrees" in html
+    assert "Under consideration" in html
+    assert "Commended" in html
+    assert reverse("letter-pdf", args=[letter.pk]) in html
+    assert f"{letter.subject} (PDF)" in html
+
+
+def test_a_new_date_of_birth_gives_the_age_at_the_incident(leeds_lead, leeds_case):
+    dob = {"child_date_of_birth-day": "1", "child_date_of_birth-month": "1", "child_date_of_birth-year": "2020"}
+    assert signed_in(leeds_lead).post(send_url(leeds_case), answers(**dob)).status_code == 302
+    child = leeds_case.children.get(is_index=True)
+    assert (child.date_of_birth, child.age_years) == (datetime.date(2020, 1, 1), 2)
+
+
+def test_the_childs_details_the_service_refuses_come_back_on_their_field(leeds_lead, leeds_case, media_root):
+    dob = {"child_date_of_birth-day": "1", "child_date_of_birth-month": "1", "child_date_of_birth-year": "2023"}
+    response = signed_in(leeds_lead).post(send_url(leeds_case), answers(**dob))
+    assert response.status_code == 400
+    assert "id_child_date_of_birth-day" in error_summary_links(response)
+    assert field_error(response, "id_child_date_of_birth") == "The date of birth cannot be after the incident."
+    assert not RapidReviewVersion.objects.exists()
+    assert leeds_case.children.get(is_index=True).date_of_birth is None
+    assert stored_files(media_root) == []
