@@ -526,6 +526,16 @@ class ConfirmOfflineView(NotificationStep):
     statuses = (Status.NOTIFIED,)
     success_message = "Notification confirmed. The Panel has been told."
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        deadline = notification_deadline(self.incident)
+        if deadline:
+            form.fields["late_reason"].help_text = (
+                f"The notification was due by {_date(deadline['due'])} and reached the Panel on "
+                f"{_date(self.incident.notified_on)}."
+            )
+        return form
+
     def elsewhere(self):
         if not self.incident.awaits_confirmation:
             return HttpResponseRedirect(case_url(self.incident))
