@@ -24,7 +24,8 @@ def fill_date(page, day, within=None):
     scope.get_by_label("Year").fill(str(day.year))
 
 
-def test_a_partnership_takes_a_local_review_to_publication(page, leeds, leeds_notifier, leeds_lead, tmp_path):
+def test_a_partnership_takes_a_local_review_to_publication(page, panel, leeds, leeds_notifier, leeds_lead, tmp_path):
+    # `panel`: the rapid review's response deadline is the Panel's, and a transactional test may start without it.
     case = incident_submit(
         incident=incident_create(by=leeds_notifier, notifying_la=leeds, **case_values()),
         by=leeds_notifier,
