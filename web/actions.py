@@ -10,8 +10,11 @@ from django.urls import reverse
 from django_fsm import can_proceed
 
 from incidents.models import Incident
-from reviews.models import Lcspr, RapidReview
+from reviews.models import Lcspr, RapidReview, Recommendation
 from reviews.selectors import lcspr_of, rapid_review_of
+
+# A recommendation still being worked on, followed up after the review is published.
+FOLLOWED_UP = (Recommendation.Status.OPEN, Recommendation.Status.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,11 @@ def case_actions(user, incident):
             actions.append(Action(label, reverse("web:rapid-review-send", args=[ref])))
         lcspr = lcspr_of(incident)
         ended = (Lcspr.Status.PUBLISHED, Lcspr.Status.NOT_PUBLISHED)
-        if lcspr is not None and lcspr.status not in ended and has("reviews.run_lcspr", lcspr):
-            actions.append(Action("Update the local review", reverse("web:lcspr", args=[ref])))
+        if lcspr is not None and has("reviews.run_lcspr", lcspr):
+            if lcspr.status not in ended:
+                actions.append(Action("Update the local review", reverse("web:lcspr", args=[ref])))
+            elif any(r.status in FOLLOWED_UP for r in lcspr.recommendations.all()):
+                actions.append(Action("Follow up the recommendations", reverse("web:lcspr", args=[ref])))
     if can_proceed(incident.withdraw) and has("incidents.withdraw_notification", incident):
         actions.append(Action("Withdraw the notification", reverse("web:withdraw", args=[ref]), warning=True))
     return actions

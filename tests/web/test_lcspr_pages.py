@@ -131,14 +131,24 @@ def test_a_paused_review_offers_resume_and_not_pause(paused, leeds_lead):
     assert "Paused since" in html and "inquest" in html
 
 
-def test_a_published_review_shows_no_change_actions(published, leeds_lead, recommendation):
-    response = signed_in(leeds_lead).get(url("lcspr", published))
-    html = response.content.decode()
+def test_a_published_review_changes_no_more_but_its_recommendations_are_followed_up(
+    published, leeds_lead, recommendation
+):
+    client = signed_in(leeds_lead)
+    html = client.get(url("lcspr", published)).content.decode()
     assert "Published" in html and "https://example.org/child-a" in html
     assert 'id="actions"' not in html
-    assert ">Change<" not in html and "Update status" not in html
+    assert ">Change<" not in html
     for name in STEPS:
         assert f'href="{url(name, published)}"' not in html, name
+    # Recommendations are often due after publication: their status is still kept up to date.
+    status_url = url("lcspr-recommendation-status", published, recommendation.pk)
+    assert f'href="{status_url}"' in html
+    case_page = client.get(reverse("web:case", args=[published.incident.reference])).content.decode()
+    assert "Follow up the recommendations" in case_page and "Update the local review" not in case_page
+    client.post(status_url, {"status": "in_progress"})
+    recommendation.refresh_from_db()
+    assert recommendation.status == "in_progress"
 
 
 def test_a_notifier_sees_the_review_but_no_steps(lcspr, leeds_notifier):

@@ -65,6 +65,12 @@ def can_change(user, incident, lcspr):
     )
 
 
+def can_follow_up(user, incident, lcspr):
+    """Recommendations are followed up after publication too (their due dates often come later); not
+    once the case is withdrawn."""
+    return incident.status != Incident.Status.WITHDRAWN and user.has_perm(RUN_LCSPR, lcspr)
+
+
 def lcspr_steps(user, incident, lcspr):
     """The steps the review's state allows and the person's role may take, in the order a review goes."""
     if not can_change(user, incident, lcspr):
@@ -108,13 +114,14 @@ class LcsprView(CaseMixin, TemplateView):
         # Each recommendation's deadline, by the subject reviews.services gives it.
         recommendation_deadlines = {d.subject: d for d in all_deadlines if d.kind == Deadline.Kind.RECOMMENDATION}
         changes = can_change(user, incident, lcspr)
+        follow_up = can_follow_up(user, incident, lcspr)
         pauses = list(lcspr.pauses.all())
         recommendations = [
             {
                 "record": recommendation,
                 "colour": RECOMMENDATION_COLOURS[recommendation.status],
                 "deadline": recommendation_deadlines.get(f"recommendation {recommendation.pk}"),
-                "can_update": changes and bool(recommendation_moves(recommendation)),
+                "can_update": follow_up and bool(recommendation_moves(recommendation)),
             }
             for recommendation in lcspr.recommendations.all()
         ]
