@@ -260,7 +260,6 @@ class StepMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             deadline=notification_deadline(self.incident),
-            from_check=self.from_check,
             retrospective=self.incident.status == Status.NOT_NOTIFIED,
             **kwargs,
         )
