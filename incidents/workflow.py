@@ -134,11 +134,17 @@ class DocumentTypeNotAllowed(DocumentRejected):
     status_code = 415
 
 
+def _size(limit):
+    """A size limit as people read it: 25 MB, 1.5 MB, 512 KB."""
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:.3g} MB" if megabytes >= 1 else f"{max(1, round(limit / 1024))} KB"
+
+
 def document_check(*, field, upload, allowed_types):
     """Refuse a file that is too large (413) or whose content is not an allowed type (415); return its type."""
     limit = settings.DOCUMENT_MAX_BYTES
     if upload.size > limit:
-        raise DocumentTooLarge(field, f"The file must be smaller than {limit // (1024 * 1024)} MB.")
+        raise DocumentTooLarge(field, f"The file must be smaller than {_size(limit)}.")
     upload.seek(0)
     kind = filetype.guess(upload.read(8192))
     upload.seek(0)
