@@ -6,6 +6,10 @@ critical axe-core violation (axe-core from the npm registry, pinned in package-l
 screenshot of each page is kept under BROWSER_ARTIFACTS (var/test-artifacts/ by default), for CI to
 keep as artefacts.
 
+The live server needs a transactional database, which pytest-django empties after each test, rows the
+migrations seed (the Panel, bank holidays) included: a journey that needs the Panel asks for the
+`panel` fixture.
+
 Chromium is Debian's `chromium` package (never a browser Playwright downloads). Without it these
 tests are skipped, unless BROWSER_TESTS=required (as .ci/run sets), when its absence fails them.
 """
