@@ -70,3 +70,38 @@ def test_sign_in_home_cases_case_tokens_and_another_authoritys_case(page, leeds,
     assert response.status == 404
     page_check(page, "not-found")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_pages_work_without_javascript(browser, live_server, leeds, leeds_notifier):
+    """Progressive enhancement only: with JavaScript off a person signs in, starts a notification (its
+    errors shown by the server), filters their cases and signs out."""
+    from tests.factories import PASSWORD
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/sign-in/")
+        page.get_by_label("Email address").fill(leeds_notifier.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
+
+        page.get_by_role("button", name="Notify the Panel of a serious incident").click()
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        page.locator("#id_incident_date-day").fill("10")
+        page.locator("#id_incident_date-month").fill("9")
+        page.locator("#id_incident_date-year").fill("2022")
+        page.locator("#id_la_aware_date-day").fill("12")
+        page.locator("#id_la_aware_date-month").fill("9")
+        page.locator("#id_la_aware_date-year").fill("2022")
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator(".govuk-notification-banner")).to_be_visible()
+
+        page.goto("/cases/?status=draft")
+        expect(page.locator("#case-count")).to_have_text("1 case")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    finally:
+        context.close()

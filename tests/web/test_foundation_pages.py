@@ -220,3 +220,14 @@ def test_an_expired_form_and_an_unreadable_request_get_gov_uk_pages(settings, le
     too_many = client.get(reverse("web:case-list"), {f"field{n}": "x" for n in range(10)})
     assert too_many.status_code == 400
     assert page_facts(too_many).title.startswith("Sorry, the service could not read that – ")
+
+
+@pytest.mark.django_db
+def test_case_list_shows_and_filters_overdue_cases(leeds, leeds_notifier, leeds_case):
+    overdue = incident_create(by=leeds_notifier, notifying_la=leeds, **case_values())  # due in September 2022
+    client = signed_in(leeds_notifier)
+    listed = client.get(reverse("web:case-list"), {"overdue": "on"}).content.decode()
+    assert overdue.reference in listed and leeds_case.reference not in listed
+    everything = client.get(reverse("web:case-list")).content.decode()
+    row = everything[everything.index(overdue.reference) :]
+    assert "Overdue" in row[: row.index("</tr>")]
