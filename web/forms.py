@@ -100,6 +100,23 @@ def text_field(label, *, required=True, long=False, max_length=None, help_text="
     )
 
 
+def age_field(label, *, help_text=""):
+    """A child's age in whole years at the incident: 0 to 17 (a child is under 18)."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=17,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+        error_messages={
+            "invalid": "Age must be a whole number of years, like 4",
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 17 or less: a child is under 18",
+        },
+    )
+
+
 def radio_field(label, *, choices, error, required=True, help_text=""):
     return forms.ChoiceField(
         label=label,

@@ -7,12 +7,10 @@ incidents.services to say, and its errors come back onto these fields.
 
 import re
 
-from django import forms
-
 from incidents.codes import AbuseOrNeglect, CareOrder, Ethnicity, History, LookedAfter, Reason, Sex, TriState
 from incidents.models import Child
 
-from .forms import GovDateField, GovForm, radio_field, text_field
+from .forms import GovDateField, GovForm, age_field, radio_field, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # A reason or an explanation: long enough for a paragraph or two, short enough for a character count.
@@ -126,18 +124,9 @@ class ChildForm(GovForm):
         required=False,
         help_text="If you know it. For example, 27 3 2019.",
     )
-    age_years = forms.IntegerField(
-        label="Age at the time of the incident, in whole years",
-        required=False,
-        min_value=0,
-        max_value=17,
+    age_years = age_field(
+        "Age at the time of the incident, in whole years",
         help_text="If you do not know the date of birth. Under 1 year old is 0.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
-        error_messages={
-            "invalid": "Age must be a whole number of years, like 4",
-            "min_value": "Age must be 0 or more",
-            "max_value": "Age must be 17 or less: a child is under 18",
-        },
     )
     sex = _characteristic("Sex", Sex.choices, "Select the child's sex, or Not recorded")
     gender_identity_differs = _characteristic(

@@ -27,7 +27,7 @@ from incidents.models import Child
 from organisations.serializers import EARLIEST_BIRTH_DATE
 from reviews.models import RapidReviewVersion
 
-from .forms import SHORT_TEXT_MAX_LENGTH, GovDateField, GovForm, radio_field, text_field
+from .forms import SHORT_TEXT_MAX_LENGTH, GovDateField, GovForm, age_field, radio_field, text_field
 
 # The likely cause's list depends on the reason at review (incidents.codes.CAUSES_BY_REASON): one list
 # for a death, one for serious harm or another reason, each its own select, so every list offered fits a
@@ -144,18 +144,9 @@ class RapidReviewForm(GovForm):
     )
 
     child_date_of_birth = GovDateField(label="Date of birth", required=False, earliest=EARLIEST_BIRTH_DATE)
-    child_age_years = forms.IntegerField(
-        label="Age in whole years at the incident",
-        required=False,
-        min_value=0,
-        max_value=17,
+    child_age_years = age_field(
+        "Age in whole years at the incident",
         help_text="Worked out from the date of birth when you change it and leave this as it was.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
-        error_messages={
-            "invalid": "Age must be a number, like 3",
-            "min_value": "Age must be 0 or more",
-            "max_value": "Age must be 17 or less",
-        },
     )
     child_sex = _select("Sex", Sex.choices, "Select the child's sex")
     child_gender_identity_differs = _select(

@@ -6,8 +6,6 @@ and the person's role may take (the same can_proceed and the same permission as 
 step is a question page that calls one service in reviews.services and comes back to the review page.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -25,6 +23,7 @@ from reviews.models import Lcspr, Recommendation
 from reviews.selectors import lcspr_of
 
 from .. import lcspr_forms as lf
+from ..actions import Action
 from .base import CaseFormView, CaseMixin
 
 RUN_LCSPR = "reviews.run_lcspr"
@@ -42,13 +41,6 @@ RECOMMENDATION_COLOURS = {
     Recommendation.Status.COMPLETED: "green",
     Recommendation.Status.NOT_COMPLETED: "red",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    url: str
-    warning: bool = False
 
 
 def lcspr_or_404(incident):
@@ -78,17 +70,17 @@ def lcspr_steps(user, incident, lcspr):
     url = lambda name: reverse(f"web:{name}", args=[incident.reference])  # noqa: E731
     steps = []
     if can_proceed(lcspr.resume):
-        steps.append(Step("Resume the review", url("lcspr-resume")))
+        steps.append(Action("Resume the review", url("lcspr-resume")))
     if can_proceed(lcspr.receive_final_report):
-        steps.append(Step("Upload the final report", url("lcspr-final-report")))
+        steps.append(Action("Upload the final report", url("lcspr-final-report")))
     if can_proceed(lcspr.publish):
-        steps.append(Step("Record publication", url("lcspr-publish")))
-    steps.append(Step("Add a recommendation", url("lcspr-recommendation-add")))
-    steps.append(Step("Record a milestone", url("lcspr-milestone-add")))
+        steps.append(Action("Record publication", url("lcspr-publish")))
+    steps.append(Action("Add a recommendation", url("lcspr-recommendation-add")))
+    steps.append(Action("Record a milestone", url("lcspr-milestone-add")))
     if can_proceed(lcspr.pause):
-        steps.append(Step("Pause the review", url("lcspr-pause")))
+        steps.append(Action("Pause the review", url("lcspr-pause")))
     if can_proceed(lcspr.record_not_published):
-        steps.append(Step("Record that it will not be published", url("lcspr-not-published"), warning=True))
+        steps.append(Action("Record that it will not be published", url("lcspr-not-published"), warning=True))
     return steps
 
 
