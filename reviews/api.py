@@ -36,6 +36,7 @@ from .serializers import (
     RapidReviewSerializer,
     RecommendationInputSerializer,
     RecommendationSerializer,
+    ResumeInputSerializer,
     ReturnSerializer,
     UnnotifiedRapidReviewInputSerializer,
 )
@@ -185,8 +186,9 @@ class LcsprPauseApi(LcsprActionApi):
     service = staticmethod(services.lcspr_pause)
 
 
-@extend_schema(request=None, responses=LcsprSerializer)
+@extend_schema(request=ResumeInputSerializer, responses=LcsprSerializer)
 class LcsprResumeApi(LcsprActionApi):
+    input_serializer = ResumeInputSerializer
     service = staticmethod(services.lcspr_resume)
 
 

@@ -122,6 +122,12 @@ class NotNeededSerializer(StrictSerializer):
     reasons = RequiredTextField(message="Say what further enquiry found.")
 
 
+class ResumeInputSerializer(StrictSerializer):
+    """Why the review resumes (optional): kept in its log of milestones."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+
+
 class NotPublishedSerializer(StrictSerializer):
     reasons = RequiredTextField(message="Give the reasons the Panel was told.")
 

@@ -458,10 +458,16 @@ def lcspr_pause(*, incident, by, reason, panel_told_on, details=""):
 
 
 @transaction.atomic
-def lcspr_resume(*, incident, by):
+def lcspr_resume(*, incident, by, reason=""):
+    """Resume a paused review. A reason given is kept in the review's log of milestones, dated today."""
     incident, lcspr = _lcspr_step(incident, by, "resume", "resumed")
     lcspr.resume()
     lcspr.pauses.filter(ended_on__isnull=True).update(ended_on=today())
+    reason = (reason or "").strip()
+    if reason:
+        LcsprMilestone.objects.create(
+            lcspr=lcspr, happened_on=today(), description=f"Review resumed: {reason}", recorded_by=by
+        )
     return _lcspr_saved(incident, lcspr, by=by, kind=ReviewEvent.LCSPR_RESUMED)
 
 

@@ -121,7 +121,11 @@ def test_the_lifecycle_through_the_api(lcspr, august_case, client_for, leeds_lea
         assert lead.post(f"{base}pause/", {"reason": "inquest", "panel_told_on": "2023-10-02"}).status_code == 409
         assert lead.post(f"{base}final-report/", {}, format="multipart").status_code == 400
         assert lead.post(f"{base}final-report/", {}).status_code == 415  # a document cannot travel as JSON
-        assert lead.post(f"{base}resume/").json()["status"] == "in_progress"
+        assert lead.post(f"{base}resume/", {"reason": 7}, format="json").status_code == 400
+        assert lead.post(f"{base}resume/", {"reason": "The inquest ended."}, format="json").json()["status"] == (
+            "in_progress"
+        )
+        assert lcspr.milestones.get().description == "Review resumed: The inquest ended."
         assert (
             lead.post(f"{base}milestones/", {"happened_on": "2023-10-01", "description": "Panel met"}).status_code
             == 201
@@ -151,7 +155,8 @@ def test_the_lifecycle_through_the_api(lcspr, august_case, client_for, leeds_lea
     case = lead.get(f"/api/v1/incidents/{august_case.reference}/").json()
     assert case["lcspr"]["status"] == "published"
     assert [p["reason"] for p in case["lcspr"]["pauses"]] == ["inquest"]
-    assert [m["description"] for m in case["lcspr"]["milestones"]] == ["Panel met"]
+    milestones = [m["description"] for m in case["lcspr"]["milestones"]]
+    assert milestones == ["Panel met", "Review resumed: The inquest ended."]
 
 
 def test_not_published_needs_reasons_and_closes_the_clock(lcspr, august_case, client_for, secretariat, london_time):

@@ -7,7 +7,6 @@ step is a question page that calls one service in reviews.services and comes bac
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -223,15 +222,7 @@ class ResumeView(LcsprStepView):
     success_message = "The review has resumed."
 
     def perform(self, form):
-        # The service takes no reason: it goes into the review's log as a milestone of the same day, in
-        # the same transaction, so a review never resumes without its reason recorded.
-        with transaction.atomic():
-            services.lcspr_resume(**self.service_kwargs())
-            services.lcspr_milestone_add(
-                **self.service_kwargs(),
-                happened_on=today(),
-                description=f"Review resumed: {form.cleaned_data['reason']}",
-            )
+        services.lcspr_resume(**self.service_kwargs(), reason=form.cleaned_data["reason"])
         return self.review_url()
 
 
