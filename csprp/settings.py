@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "letters",
     "notices",
     "casefile",
+    "reports",
     "web",
     "health",
 ]

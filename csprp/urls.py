@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("letters.api_urls")),
     path("", include("notices.api_urls")),
     path("", include("casefile.api_urls")),
+    path("", include("reports.api_urls")),
     path("", include("incidents.api_urls")),
 ]
 

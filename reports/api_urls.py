@@ -1,0 +1,3 @@
+"""API paths for the national statistics."""
+
+urlpatterns = []
