@@ -15,7 +15,7 @@ from deadlines.models import Deadline
 from deadlines.services import deadline_schedule, deadline_sync, deadlines_cancel_open
 from deadlines.workingdays import WorkingCalendar
 
-from .codes import Channel, OfflineMethod
+from .codes import Channel, OfflineMethod, Reason
 from .models import Child, Incident, ReferenceSequence, TimelineEvent
 from .workflow import (
     OFFLINE_NOTIFICATION_TYPES,
@@ -327,7 +327,10 @@ def incident_update(*, incident, by, children=None, **fields):
 
 def _reason_changed(incident, *, by, old, new, at=None):
     details = {"field": "reason", "from": old, "to": new, **({"at": at} if at else {})}
-    summary = f"Reason changed from {old} to {new}" + (f" at {at}" if at else "")
+    # The summary is read on the case page: the codes' labels, in lower case ("serious harm", "death").
+    summary = f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()}" + (
+        f" at {at}" if at else ""
+    )
     timeline_record(incident, TimelineEvent.Kind.REASON_CHANGED, by=by, summary=summary, details=details)
 
 

@@ -270,6 +270,7 @@ def test_the_timeline_and_history_show_who_changed_the_reason(draft, leeds_notif
     event = TimelineEvent.objects.get(incident=incident, kind=TimelineEvent.Kind.REASON_CHANGED)
     assert event.actor == secretariat
     assert event.details == {"field": "reason", "from": "serious_harm", "to": "death"}
+    assert event.summary == "Reason changed from serious harm to death"
     assert event.at.date() == D("2022-10-03")
 
     newest, previous = incident.history.all()[:2]
