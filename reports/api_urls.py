@@ -1,3 +1,7 @@
 """API paths for the national statistics."""
 
-urlpatterns = []
+from django.urls import path
+
+from .api import AnnualReportApi
+
+urlpatterns = [path("reports/annual/", AnnualReportApi.as_view(), name="api-reports-annual")]
