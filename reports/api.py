@@ -40,7 +40,9 @@ def _schema_of(value, *, name=""):
         return {"type": "integer", "nullable": True, "description": "Nearest rank; null with no notification date."}
     if isinstance(value, int):
         return {"type": "integer", "minimum": 0}
-    return {"type": "string"}
+    if name == "date_basis":
+        return {"type": "string", "enum": [value], "description": "The date that places a case in the period."}
+    return {"type": "string", "format": "date"}
 
 
 REPORT_SCHEMA = _schema_of(report_skeleton(date_from=datetime.date(2023, 4, 1), date_to=datetime.date(2023, 4, 30)))

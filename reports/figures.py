@@ -91,7 +91,7 @@ def months_of(date_from, date_to):
 
 
 def _zeros(keys):
-    return dict.fromkeys(keys, 0)
+    return {str(key): 0 for key in keys}
 
 
 def _by_review_reason():
@@ -137,17 +137,19 @@ def report_skeleton(*, date_from, date_to):
             "reason_at_review": _zeros(reasons),
             "age_group": _zeros(AgeGroup.values),
             "sex": _zeros(Sex.values),
-            "age_group_by_sex": {group: _zeros(Sex.values) for group in AgeGroup.values},
+            "age_group_by_sex": {str(group): _zeros(Sex.values) for group in AgeGroup.values},
             "ethnicity": _zeros(Ethnicity.values),
             "ethnicity_group": _zeros(ETHNICITY_GROUPS),
             "ethnicity_recorded": 0,
             "disability": _zeros(TriState.values),
         },
         "causes": {
-            reason: {cause: {"female": 0, "male": 0, "total": 0} for cause in causes}
+            str(reason): {cause: {"female": 0, "male": 0, "total": 0} for cause in causes}
             for reason, causes in CAUSES.items()
         },
-        "social_care": {name: {value: _by_review_reason() for value in values} for name, values in SOCIAL_CARE.items()},
+        "social_care": {
+            name: {str(value): _by_review_reason() for value in values} for name, values in SOCIAL_CARE.items()
+        },
     }
 
 
