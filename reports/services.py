@@ -1,0 +1,302 @@
+"""Writes for the national statistics: the case-log import, which makes the Panel's history into ordinary cases.
+
+data-standard.md: an imported case is a case like any other. It is notified (or withdrawn) on its
+dates, has its children and its rapid review, and its deadlines are computed by the same services as
+every case's, so they are met or missed on the log's dates. What the log cannot say is never made up:
+an empty cell stays "not recorded", and a deadline whose outcome the log does not record is cancelled
+on the import date rather than left open for someone to be chased about years later.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history
+
+from deadlines.models import Deadline
+from deadlines.services import deadlines_cancel_open
+from deadlines.workingdays import WorkingCalendar
+from incidents.codes import Channel, Reason
+from incidents.models import Child, Incident, ReferenceSequence, TimelineEvent
+from incidents.workflow import timeline_record, today
+from organisations.models import Organisation, Region, User
+from organisations.reference_data import REGIONS
+from organisations.services import partnership_code
+from reviews.models import RapidReview
+from reviews.services import review_deadlines_refresh
+
+from .caselog import CaseLog, CaseRow, Problem, imported_authority_code
+
+# The account imported cases are created by: inactive, in no organisation, so nobody can sign in as it
+# or act through it. `.invalid` is a top-level domain reserved never to exist (RFC 2606).
+IMPORTER_EMAIL = "case-log-import@csprp.invalid"
+IMPORTER_NAME = "Case-log import"
+# The notification was withdrawn before the service held it: the log gives neither the date nor why.
+WITHDRAWN_REASON = "Recorded as withdrawn in the Panel's case log."
+# Rows are written this many at a time: bulk inserts for cases, children and reviews.
+BATCH_SIZE = 500
+
+
+class CaseLogEvent(models.TextChoices):
+    """What the import records on a case's timeline (TimelineEvent.kind takes a choice from the app recording it)."""
+
+    IMPORTED = "imported_from_case_log", "Imported from the Panel's case log"
+
+
+class CaseLogInvalid(Exception):
+    """The log has problems: nothing is imported."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems in the case log")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class NewAuthority:
+    """A local authority the log names and the service does not know: created in its region, with its own
+    partnership (every authority belongs to one, and a rapid review needs one)."""
+
+    name: str
+    region: str
+
+    @property
+    def code(self):
+        return imported_authority_code(self.name)
+
+    @property
+    def partnership(self):
+        # As England's partnerships are named (organisations/data/local_authorities.csv).
+        return f"{self.name} Safeguarding Children Partnership"
+
+
+@dataclass
+class ImportPlan:
+    """What importing a valid log does: the cases it makes, those it skips, the authorities it creates."""
+
+    new: list[CaseRow] = field(default_factory=list)
+    # Already in the service (imported before, or filed in it): reported, never duplicated nor changed.
+    present: list[CaseRow] = field(default_factory=list)
+    authorities: list[NewAuthority] = field(default_factory=list)
+
+    def count(self, test):
+        return sum(1 for row in self.new if test(row))
+
+    @property
+    def withdrawn(self):
+        return self.count(lambda row: row.notification_status == Incident.Status.WITHDRAWN)
+
+    @property
+    def offline(self):
+        return self.count(lambda row: row.channel == Channel.OFFLINE)
+
+    @property
+    def retrospective(self):
+        return self.count(lambda row: row.retrospective)
+
+    @property
+    def with_rapid_review(self):
+        return self.count(lambda row: row.rapid_review_received)
+
+    @property
+    def awaiting_rapid_review(self):
+        """Notified, not withdrawn, no rapid review: their rapid review deadline stays open, as on any case."""
+        return self.count(
+            lambda row: row.notification_status == Incident.Status.NOTIFIED and not row.rapid_review_received
+        )
+
+
+def caselog_plan(*, log: CaseLog) -> ImportPlan:
+    """What importing the log would do, read from the database; nothing is written."""
+    if not log.is_valid:
+        raise CaseLogInvalid(log.problems)
+    references = [row.reference for row in log.rows]
+    present = set()
+    for start in range(0, len(references), BATCH_SIZE):
+        chunk = references[start : start + BATCH_SIZE]
+        present.update(Incident.objects.filter(reference__in=chunk).values_list("reference", flat=True))
+    plan = ImportPlan()
+    authorities = {}
+    for row in log.rows:
+        if row.reference in present:
+            plan.present.append(row)
+            continue
+        plan.new.append(row)
+        if row.authority is None:
+            # caselog_read gave every row of an unknown authority its region, the same on each.
+            authorities.setdefault(row.local_authority.casefold(), NewAuthority(row.local_authority, row.region))
+    plan.authorities = list(authorities.values())
+    return plan
+
+
+def caselog_importer():
+    """The user imported cases are created by, made the first time it is needed."""
+    user = User.objects.filter(email=IMPORTER_EMAIL).first()
+    return user or User.objects.create_user(IMPORTER_EMAIL, full_name=IMPORTER_NAME, is_active=False)
+
+
+@transaction.atomic
+def caselog_import(*, log: CaseLog, on_case: Callable[[CaseRow], None] | None = None) -> ImportPlan:
+    """Import every case of a valid log in one transaction: all of them, or (on any error) none.
+
+    A reference already in the service is skipped and counted, never duplicated nor updated: the
+    service's record of a case is the one people have worked on since. `on_case` is called after each
+    case is made (the command's progress bar).
+    """
+    plan = caselog_plan(log=log)
+    by = caselog_importer()
+    on = today()
+    calendar = WorkingCalendar.from_database()
+    authorities = _authorities_create(plan.authorities)
+    for start in range(0, len(plan.new), BATCH_SIZE):
+        rows = plan.new[start : start + BATCH_SIZE]
+        for row in rows:
+            row.authority = row.authority or authorities[row.local_authority.casefold()]
+        incidents = _cases_create(rows, by=by)
+        for row, incident in zip(rows, incidents, strict=True):
+            _case_record(incident, row, by=by, on=on, calendar=calendar)
+            if on_case:
+                on_case(row)
+    reference_sequences_advance(references=[row.reference for row in log.rows])
+    return plan
+
+
+def _authorities_create(new_authorities):
+    made = {}
+    for authority in new_authorities:
+        region, _ = Region.objects.get_or_create(
+            gss_code=REGIONS[authority.region], defaults={"name": authority.region}
+        )
+        partnership = Organisation.objects.filter(
+            kind=Organisation.Kind.PARTNERSHIP, name__iexact=authority.partnership
+        ).first() or Organisation.objects.create(
+            kind=Organisation.Kind.PARTNERSHIP, name=authority.partnership, code=partnership_code(authority.partnership)
+        )
+        made[authority.name.casefold()] = Organisation.objects.create(
+            kind=Organisation.Kind.LOCAL_AUTHORITY,
+            name=authority.name,
+            code=authority.code,
+            region=region,
+            partnership=partnership,
+        )
+    return made
+
+
+def _cases_create(rows, *, by):
+    """The cases, their children and their rapid reviews, a batch at a time, each with its history record."""
+    incidents = [_incident(row, by=by) for row in rows]
+    bulk_create_with_history(incidents, Incident, default_user=by)
+
+    children = []
+    for row, incident in zip(rows, incidents, strict=True):
+        # The index child as the log describes it; the others are known only to have been involved.
+        children.append(Child(incident=incident, is_index=True, **row.index_child))
+        children += [Child(incident=incident) for _ in range(row.children_involved - 1)]
+    bulk_create_with_history(children, Child, batch_size=BATCH_SIZE, default_user=by)
+
+    reviews = [_rapid_review(row, incident) for row, incident in zip(rows, incidents, strict=True)]
+    bulk_create_with_history([r for r in reviews if r], RapidReview, default_user=by)
+    return incidents
+
+
+def _incident(row, *, by):
+    offline = row.channel == Channel.OFFLINE
+    return Incident(
+        reference=row.reference,
+        status=row.notification_status,
+        channel=row.channel,
+        notifying_la=row.authority,
+        incident_date=row.incident_date,
+        la_aware_date=row.la_aware_date,
+        reason=row.reason,
+        reason_at_notification=row.reason_at_notification,
+        notified_on=row.notification_date,
+        retrospective=row.retrospective,
+        withdrawn_reason=WITHDRAWN_REASON if row.notification_status == Incident.Status.WITHDRAWN else "",
+        # An offline notification counts from the day it reached the Panel, which keyed it that day.
+        offline_received_on=row.notification_date if offline else None,
+        offline_keyed_on=row.notification_date if offline else None,
+        created_by=by,
+    )
+
+
+def _rapid_review(row, incident):
+    """The rapid review the Panel received, with what the statistics use.
+
+    It has no RapidReviewVersion: a version is the document the partnership sent, with its completion
+    date, rationale and sender, none of which the log holds. So no Panel response is expected of an
+    imported review either. Nor is a local review opened for a decision that one was required: the log
+    does not say what became of it, and the decision itself is kept here.
+    """
+    if not row.rapid_review_received:
+        return None
+    return RapidReview(
+        incident=incident,
+        partnership=row.authority.partnership,
+        status=RapidReview.Status.SUBMITTED,
+        first_sent_on=row.rapid_review_date,
+        reason_at_review=row.reason_at_review,
+        likely_cause=row.likely_cause,
+        lcspr_decision=row.lcspr_decision,
+        panel_position=row.panel_position,
+    )
+
+
+def _case_record(incident, row, *, by, on, calendar):
+    """The case's timeline and deadlines, as the services that make cases record them."""
+    details = {
+        "imported_on": on.isoformat(),
+        "status": row.notification_status,
+        "channel": row.channel,
+        "notified_on": row.notification_date and row.notification_date.isoformat(),
+        "rapid_review_date": row.rapid_review_date and row.rapid_review_date.isoformat(),
+        "retrospective": row.retrospective,
+        "children": row.children_involved,
+    }
+    timeline_record(incident, CaseLogEvent.IMPORTED, by=by, details=details)
+    if row.reason_at_review and row.reason_at_review != row.reason_at_notification:
+        # Kept as the service keeps a reason changed at rapid review (incidents.services.incident_reason_change).
+        old, new = row.reason_at_notification, row.reason_at_review
+        timeline_record(
+            incident,
+            TimelineEvent.Kind.REASON_CHANGED,
+            by=by,
+            summary=f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()} at rapid review",
+            details={"field": "reason", "from": old, "to": new, "at": "rapid review"},
+        )
+    review_deadlines_refresh(incident=incident, calendar=calendar)
+    _deadlines_the_log_cannot_close_cancel(incident, row, on=on)
+
+
+def _deadlines_the_log_cannot_close_cancel(incident, row, *, on):
+    """Cancel, on the import date, the open deadlines the log has no outcome for and nobody can meet.
+
+    domain.md: nothing stays open that nobody can close. A withdrawn notification needs nothing more
+    (as incidents.services.incident_withdraw). A notification or a rapid review the log records as
+    made, without its date, was made: it cannot be chased. An offline notification in the Panel's own
+    log needs no confirmation from the authority. What the log records as not yet done (a rapid review
+    not received) stays open, as on any case.
+    """
+    if row.notification_status == Incident.Status.WITHDRAWN:
+        deadlines_cancel_open(incident=incident, on=on)
+        return
+    kinds = []
+    if row.notification_date is None:
+        kinds.append(Deadline.Kind.NOTIFICATION)
+    if row.channel == Channel.OFFLINE:
+        kinds.append(Deadline.Kind.OFFLINE_CONFIRMATION)
+    if row.rapid_review_received and row.rapid_review_date is None:
+        kinds.append(Deadline.Kind.RAPID_REVIEW)
+    if kinds:
+        deadlines_cancel_open(incident=incident, on=on, kinds=kinds)
+
+
+def reference_sequences_advance(*, references):
+    """Move each year's sequence past the highest case number given, so incidents.services.reference_next
+    never issues a reference that is already taken. A sequence already further on is left as it is."""
+    highest = {}
+    for reference in references:
+        _prefix, year, number = reference.split("-")
+        highest[int(year)] = max(highest.get(int(year), 0), int(number))
+    for year, number in sorted(highest.items()):
+        ReferenceSequence.objects.get_or_create(year=year)
+        ReferenceSequence.objects.filter(year=year, last_number__lt=number).update(last_number=number)
