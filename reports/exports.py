@@ -82,7 +82,7 @@ def csv_lines(rows):
 
 
 def _month(day):
-    return f"{day:%Y-%m}" if day else ""
+    return day.isoformat()[:7] if day else ""
 
 
 def _yes_no(value):
@@ -200,24 +200,28 @@ def case_export(*, key=None):
 def _case_rows(key):
     yield CASE_COLUMNS
     calendar = WorkingCalendar.from_database()
-    reference, child_number = None, 0
+    reference, case, child_number = None, None, 0
     for row in case_export_queryset().iterator(chunk_size=2000):
-        if row["reference"] != reference:
-            reference, child_number = row["reference"], 0
-        has_child = row["children__id"] is not None
-        child_number += has_child
-        yield _case_row(row, key=key, calendar=calendar, child_number=child_number if has_child else None)
+        if row["reference"] != reference:  # a case's children come together, its index child first
+            reference, case, child_number = row["reference"], _case_values(row, key=key, calendar=calendar), 0
+        if row["children__id"] is None:
+            yield [case.get(column, "") for column in CASE_COLUMNS]
+            continue
+        child_number += 1
+        child = {**case, **_child_values(row, child_number=child_number)}
+        yield [child.get(column, "") for column in CASE_COLUMNS]
 
 
 def _lag(calendar, first, second):
     return calendar.working_day_lag(first, second) if first and second else ""
 
 
-def _case_row(row, *, key, calendar, child_number):
+def _case_values(row, *, key, calendar):
+    """The case's columns, the same on each of its children's rows."""
     review_sent_on = row["rapid_review__first_sent_on"]
     lcspr_decision = row["rapid_review__lcspr_decision"] or ""
     panel_position = row["rapid_review__panel_position"] or ""
-    values = {
+    return {
         "case_pseudonym": pseudonym(row["reference"], key=key),
         "status": row["status"],
         "channel": row["channel"],
@@ -244,17 +248,19 @@ def _case_row(row, *, key, calendar, child_number):
         else "",
         "national_review": row["rapid_review__national_review"] or "",
         "children_involved": row["children_involved"],
-        "child_number": child_number or "",
     }
-    if child_number:
-        ethnicity = row["children__ethnicity"]
-        values |= {
-            "is_index": _yes_no(row["children__is_index"]),
-            "age_group": age_group(row["children__age_years"]),
-            "ethnicity_group": ETHNICITY_GROUP_OF.get(ethnicity, ethnicity),
-            **{name: row[f"children__{name}"] for name in CHILD_CHARACTERISTICS},
-        }
-    return [values.get(column, "") for column in CASE_COLUMNS]
+
+
+def _child_values(row, *, child_number):
+    """A child's columns: an age group for the age, codes for the rest; never a name or a date of birth."""
+    ethnicity = row["children__ethnicity"]
+    return {
+        "child_number": child_number,
+        "is_index": _yes_no(row["children__is_index"]),
+        "age_group": age_group(row["children__age_years"]),
+        "ethnicity_group": ETHNICITY_GROUP_OF.get(ethnicity, ethnicity),
+        **{name: row[f"children__{name}"] for name in CHILD_CHARACTERISTICS},
+    }
 
 
 # The DfE-shaped notification tables ---------------------------------------------------------------------
