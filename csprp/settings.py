@@ -220,6 +220,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="csprp@localhost")
 SERVICE_URL = env("SERVICE_URL", default="http://127.0.0.1:8000/")
 # Where people write to the team that runs the service: on every page (phase banner, accessibility statement).
 SERVICE_CONTACT_EMAIL = env("SERVICE_CONTACT_EMAIL", default="csprp.service@education.gov.uk")
+# The key of the stable pseudonyms that replace case references in analysts' exports (HMAC-SHA256). Exports
+# refuse to run without it outside development; changing it changes every pseudonym.
+PSEUDONYM_KEY = env("PSEUDONYM_KEY", default=None)
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default=None)
 # GOV.UK Notify's email template for everything the service sends: a subject of ((subject)), a body of ((body)).
 NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
