@@ -5,6 +5,7 @@ the line a person sees in the file (the header is line 1) and the column it is i
 makes the cases from a log without problems.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -367,7 +368,9 @@ def _decoded(data):
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        # The codec counts from after the byte-order mark.
+        body = data.removeprefix(codecs.BOM_UTF8)
+        line = body[: error.start].count(b"\n") + 1
         return None, Problem(line, None, "the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8")
 
 
@@ -424,12 +427,18 @@ def caselog_read(data, *, today=None):
         return log
     columns = _header(records[0][1], log.problems)
     width = len(records[0][1])
+    unnamed_positions = [n for n, cell in enumerate(records[0][1]) if not cell.strip()]
     for line, cells in records[1:]:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a spreadsheet's row of empty cells
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             log.problems.append(Problem(line, None, f"the row has {len(cells)} cells but the header names {width}"))
             continue
+        # An unknown column is reported once, at line 1; a value under a column with no name, where it is.
+        unnamed = [n for n in unnamed_positions if n < len(cells) and cells[n].strip()]
+        if unnamed:
+            message = f"cell {unnamed[0] + 1} has a value, but the header gives its column no name"
+            log.problems.append(Problem(line, None, message))
         named = {name: cells[position] for position, name in columns.items() if position < len(cells)}
         # A column the file leaves out is empty on every row; a required one is reported once, at line 1.
         named.update({name: "" for name in COLUMNS if name not in named and name in columns.values()})

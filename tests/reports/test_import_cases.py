@@ -25,10 +25,11 @@ from django.urls import reverse
 from deadlines.models import Deadline
 from incidents.models import Child, Incident, ReferenceSequence, TimelineEvent
 from incidents.services import reference_next
-from organisations.models import Organisation, User
+from organisations.models import Organisation, Region, User
 from reports.caselog import caselog_read
 from reports.services import IMPORTER_EMAIL, CaseLogEvent
 from reviews.models import RapidReview, RapidReviewVersion
+from reviews.services import review_deadlines_refresh
 
 D = datetime.date.fromisoformat
 DATA = Path(__file__).parent / "data"
@@ -79,6 +80,7 @@ def table_counts():
     return {
         **{model.__name__: model.objects.count() for model in models},
         "organisations": Organisation.objects.count(),
+        "regions": Region.objects.count(),
         "users": User.objects.count(),
         "sequences": list(ReferenceSequence.objects.order_by("year").values_list("year", "last_number")),
     }
@@ -465,11 +467,40 @@ def test_an_unknown_authority_takes_one_region_and_one_spelling(leeds, london_ti
     ]
 
 
-def test_a_file_that_is_not_utf8_text_says_where_it_stops_being_text(leeds):
-    log = caselog_read("reference,local_authority\nCSPR-2022-00001,Bénodet\n".encode("latin-1"))
+@pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"], ids=["without a byte-order mark", "with one"])
+def test_a_file_that_is_not_utf8_text_says_where_it_stops_being_text(leeds, mark):
+    log = caselog_read(mark + "reference,local_authority\nCSPR-2022-00001,Bénodet\n".encode("latin-1"))
     assert [str(problem) for problem in log.problems] == [
         "line 2: the file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8"
     ]
+
+
+def test_empty_columns_without_a_name_are_ignored_but_not_a_value_under_one(leeds, london_time):
+    header = "reference,local_authority,incident_date,channel,reason_at_notification,children_involved,,\n"
+    with london_time(IMPORT_DAY):
+        ignored = caselog_read(f"{header}CSPR-2024-00010,Leeds,2024-02-01,online,death,1,,\n".encode())
+        kept = caselog_read(f"{header}CSPR-2024-00010,Leeds,2024-02-01,online,death,1,,note\n".encode())
+    assert ignored.is_valid
+    assert [str(problem) for problem in kept.problems] == [
+        "line 2: cell 8 has a value, but the header gives its column no name"
+    ]
+
+
+def test_an_error_part_way_through_leaves_nothing_behind(leeds, bradford, london_time, monkeypatch):
+    before = table_counts()
+    refreshed = []
+
+    def refresh_failing_on_the_fourth_case(*, incident, calendar=None):
+        refreshed.append(incident.reference)
+        if len(refreshed) == 4:
+            raise RuntimeError("the database went away")
+        review_deadlines_refresh(incident=incident, calendar=calendar)
+
+    monkeypatch.setattr("reports.services.review_deadlines_refresh", refresh_failing_on_the_fourth_case)
+    with london_time(IMPORT_DAY), pytest.raises(RuntimeError):
+        import_cases(VALID)
+    assert len(refreshed) == 4
+    assert table_counts() == before
 
 
 # Dry run ------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -45,8 +46,16 @@ class Command(BaseCommand):
         if dry_run:
             plan = caselog_plan(log=log)
         else:
-            with self._progress(total=len(log.rows)) as advance:
-                plan = caselog_import(log=log, on_case=advance)
+            try:
+                with self._progress(total=len(log.rows)) as advance:
+                    plan = caselog_import(log=log, on_case=advance)
+            except IntegrityError as error:
+                # The file was checked against the database, but a case or an authority may have been made
+                # since (another import at the same time): the transaction is rolled back whole.
+                raise CommandError(
+                    f"Nothing was imported: the database refused a row ({error}). "
+                    "If another import was running, run this one again: what it made is skipped."
+                ) from error
         self._summary(plan, path=path, dry_run=dry_run, verbosity=verbosity)
 
     @contextmanager
@@ -59,6 +68,8 @@ class Command(BaseCommand):
             yield lambda _row: progress.advance(task)
 
     def _summary(self, plan, *, path, dry_run, verbosity):
+        if verbosity == 0:
+            return
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
         imported, skipped, created = (
