@@ -3,8 +3,10 @@
 data-standard.md: an imported case is a case like any other. It is notified (or withdrawn) on its
 dates, has its children and its rapid review, and its deadlines are computed by the same services as
 every case's, so they are met or missed on the log's dates. What the log cannot say is never made up:
-an empty cell stays "not recorded", and a deadline whose outcome the log does not record is cancelled
-on the import date rather than left open for someone to be chased about years later.
+an empty cell stays "not recorded". A deadline nobody can now meet (a step the log records as taken
+without its date, anything on a withdrawn notification) is cancelled on the import date rather than
+left open for someone to be chased about years later; a rapid review not yet received is awaited, as
+on any case.
 """
 
 from collections.abc import Callable
