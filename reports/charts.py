@@ -25,7 +25,7 @@ matplotlib.rcParams.update(
         "svg.fonttype": "none",
         "svg.hashsalt": "csprp",
         "font.family": "sans-serif",
-        "font.size": 10,
+        "font.size": 13,
         "axes.edgecolor": TEXT,
         "axes.labelcolor": TEXT,
         "xtick.color": TEXT,
@@ -58,7 +58,7 @@ def bar_chart(*, title, categories, series, stacked=True, xlabel="", ylabel="Num
 
     `series` maps a series' label to one count per category.
     """
-    figure = Figure(figsize=(7.5, 3.6 if not horizontal else max(2.5, 0.32 * len(categories) + 1)))
+    figure = Figure(figsize=(6.4, 4 if not horizontal else max(2.8, 0.45 * len(categories) + 1)))
     axes = figure.subplots()
     positions = list(range(len(categories)))
     width = 0.8 if stacked else 0.8 / max(1, len(series))

@@ -10,11 +10,15 @@ change: `WorkingDayIndex.objects.cover()` checks that before every report.
 import datetime
 import hashlib
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
 from deadlines.models import BankHoliday
 from deadlines.workingdays import WorkingCalendar
+from incidents.codes import ETHNICITY_GROUPS
+
+ETHNICITY_GROUP_CODES = tuple(ETHNICITY_GROUPS)
 
 # The index reaches back to the service's earliest dates (organisations.serializers.EARLIEST_DATE) and
 # forward a few years past today, extended when a report asks for dates beyond it.
@@ -133,3 +137,44 @@ class WorkingDayIndexBuild(models.Model):
             and self.first_date <= first
             and last <= self.last_date
         )
+
+
+class CensusComparator(models.Model):
+    """The population the children's ethnicity is set against on the reports page (the census).
+
+    An administrator loads it in the admin: each ethnic group's share of the comparison population, in
+    per cent, from a named source. The newest is used.
+    """
+
+    name = models.CharField(max_length=200, help_text="For example: Census 2021, children aged 0 to 17, England.")
+    source_url = models.URLField("source", max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class CensusShare(models.Model):
+    """One ethnic group's share of a comparator's population, in per cent."""
+
+    comparator = models.ForeignKey(CensusComparator, on_delete=models.CASCADE, related_name="shares")
+    ethnicity_group = models.CharField(max_length=10, choices=[(g, g.capitalize()) for g in ETHNICITY_GROUP_CODES])
+    percentage = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["comparator", "ethnicity_group"]
+        constraints = [
+            models.UniqueConstraint(fields=["comparator", "ethnicity_group"], name="census_share_one_per_group"),
+            models.CheckConstraint(
+                name="census_share_a_percentage", condition=models.Q(percentage__gte=0, percentage__lte=100)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_ethnicity_group_display()}: {self.percentage}%"

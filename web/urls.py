@@ -4,7 +4,7 @@ from django.urls import path
 
 from incidents.converters import CASE_REFERENCE
 
-from .views import account, cases, lcspr, notification, pages, rapid_review
+from .views import account, cases, lcspr, notification, pages, rapid_review, reports
 
 app_name = "web"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     *notification.urlpatterns,
     *rapid_review.urlpatterns,
     *lcspr.urlpatterns,
+    *reports.urlpatterns,
 ]

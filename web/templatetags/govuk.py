@@ -82,7 +82,10 @@ def service_header(context):
     params = {"serviceName": context["service_name"], "serviceUrl": reverse("home")}
     if request.user.is_authenticated:
         path = request.path
-        links = [("Home", reverse("home")), ("Cases", reverse("web:case-list")), ("API tokens", reverse("web:tokens"))]
+        links = [("Home", reverse("home")), ("Cases", reverse("web:case-list"))]
+        if request.user.has_perm("reports.view_statistics"):
+            links.append(("Statistics", reverse("web:statistics")))
+        links.append(("API tokens", reverse("web:tokens")))
         params["navigation"] = [
             {"href": href, "text": text, "active": path == href or (href != "/" and path.startswith(href))}
             for text, href in links
