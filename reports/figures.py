@@ -6,7 +6,7 @@ queries (conditional counts, sums and GROUP BYs), whatever the number of cases; 
 the service's calendar through reports.models.WorkingDayIndex.
 """
 
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 
@@ -180,12 +180,6 @@ def awaiting_rapid_review(*, date_from, date_to):
     )
 
 
-def _ordinal(date_field, column="ordinal"):
-    """The date's ordinal among working days (reports.models.working_day_rows), looked up in the index."""
-    days = WorkingDayIndex.objects.filter(date=OuterRef(date_field)).order_by().values(column)[:1]
-    return Subquery(days, output_field=IntegerField())
-
-
 def _index_child(name):
     """The index child's characteristic; not recorded when a case names no index child."""
     return Coalesce(F(f"index_child__{name}"), Value(NOT_RECORDED))
@@ -204,22 +198,14 @@ def _age_group():
     )
 
 
-def report_rows(*, date_from, date_to):
-    """The population with what each figure is counted from, worked out once per case in SQL."""
-    children = (
-        Child.objects.filter(incident=OuterRef("pk")).order_by().values("incident").annotate(n=Count("pk")).values("n")
-    )
+def case_rows(*, date_from, date_to):
+    """The population with its reasons and its index child's characteristics, once per case."""
     return (
         population(date_from=date_from, date_to=date_to)
         .alias(index_child=FilteredRelation("children", condition=Q(children__is_index=True)))
         .annotate(
             reason_notified=Coalesce(NullIf("reason_at_notification", Value("")), "reason"),
             reason_reviewed=F("rapid_review__reason_at_review"),
-            children_count=Coalesce(Subquery(children, output_field=IntegerField()), 0),
-            incident_day=_ordinal("incident_date"),
-            notified_day=_ordinal("notified_on"),
-            notified_by_day=_ordinal("notified_on", "next_ordinal"),
-            reviewed_by_day=_ordinal("rapid_review__first_sent_on", "next_ordinal"),
             sex=_index_child("sex"),
             age_group=_age_group(),
             ethnicity=_index_child("ethnicity"),
@@ -229,7 +215,32 @@ def report_rows(*, date_from, date_to):
     )
 
 
-# The working-day lag from the incident to its notification: worked out once per row by report_rows.
+# Each date the report counts working days between, and its entry in the index (reports.models.CaseDate).
+DATE_ENTRIES = {
+    "incident_date": "incident_date_entry",
+    "notified_on": "notified_on_entry",
+    "rapid_review__first_sent_on": "rapid_review__first_sent_on_entry",
+}
+
+
+def day_ordinal(date_field, column="ordinal"):
+    """A case's date as its ordinal among working days (or its next_ordinal), joined from the index."""
+    return F(f"{DATE_ENTRIES[date_field]}__{column}")
+
+
+def report_rows(*, date_from, date_to):
+    """case_rows with the ordinals of each case's dates among working days: the incident, the
+    notification and the rapid review's first sending."""
+    return case_rows(date_from=date_from, date_to=date_to).annotate(
+        incident_day=day_ordinal("incident_date"),
+        notified_day=day_ordinal("notified_on"),
+        notified_by_day=day_ordinal("notified_on", "next_ordinal"),
+        reviewed_day=day_ordinal("rapid_review__first_sent_on"),
+        reviewed_by_day=day_ordinal("rapid_review__first_sent_on", "next_ordinal"),
+    )
+
+
+# The working-day lag from the incident to its notification.
 LAG = F("notified_day") - F("incident_day")
 
 
@@ -241,9 +252,13 @@ def _within(date_by_day, start_day, working_days):
     return Q(**{f"{date_by_day}__lte": F(start_day) + working_days})
 
 
-def _assessed():
+def assessed():
     """Both dates known and the notification not retrospective: the rapid review's timeliness is measured."""
     return Q(notified_on__isnull=False, rapid_review__first_sent_on__isnull=False) & ~RETROSPECTIVE
+
+
+# The names reports.tables first imported.
+_assessed, _ordinal = assessed, day_ordinal
 
 
 def _flat_conditions():
@@ -252,13 +267,12 @@ def _flat_conditions():
     lcspr = f"{review}lcspr_decision"
     conditions = {
         ("notifications", "total"): Q(),
-        ("notifications", "with_multiple_children"): Q(children_count__gt=1),
         ("timeliness", "with_notification_date"): Q(notified_on__isnull=False),
         ("timeliness", f"within_{NOTIFICATION_WORKING_DAYS}_working_days_of_incident"): Q(notified_on__isnull=False)
         & _within("notified_by_day", "incident_day", NOTIFICATION_WORKING_DAYS),
         ("timeliness", "retrospective"): RETROSPECTIVE,
         ("timeliness", "offline"): Q(channel=Channel.OFFLINE),
-        ("timeliness", "rapid_reviews_assessed"): _assessed(),
+        ("timeliness", "rapid_reviews_assessed"): assessed(),
         ("decisions", "recorded"): ~Q(**{lcspr: ""}),
         ("decisions", "lcspr_required"): Q(**{lcspr: LcsprDecision.REQUIRED}),
         ("decisions", "lcspr_not_required"): Q(**{lcspr: LcsprDecision.NOT_REQUIRED}),
@@ -273,7 +287,7 @@ def _flat_conditions():
         ("children", "ethnicity_recorded"): ~Q(ethnicity=Ethnicity.NOT_RECORDED),
     }
     for n in RAPID_REVIEW_WORKING_DAYS:
-        conditions[("timeliness", f"rapid_review_within_{n}_working_days")] = _assessed() & _within(
+        conditions[("timeliness", f"rapid_review_within_{n}_working_days")] = assessed() & _within(
             "reviewed_by_day", "notified_day", n
         )
     for reason in Reason.values:
@@ -313,42 +327,46 @@ def annual_report(*, date_from, date_to):
     WorkingDayIndex.objects.cover(first=date_from, last=max(date_to, timezone.localdate()))
     report = report_skeleton(date_from=date_from, date_to=date_to)
     rows = report_rows(date_from=date_from, date_to=date_to)
+    cases = case_rows(date_from=date_from, date_to=date_to)
 
-    # One query for every flat count, the lag's sum and the children's; generated aliases, as a figure's
+    # One query for every flat count and the lags' count and sum. The aliases are generated: a figure's
     # path would make a column name too long for PostgreSQL.
     conditions = list(_flat_conditions().items())
     aggregates = {f"f{i}": Count("pk", filter=condition) for i, (_path, condition) in enumerate(conditions)}
-    aggregates |= {
-        "lags": Count("notified_day"),
-        "lag_sum": Sum(LAG),
-        "children_involved": Sum("children_count"),
-    }
-    totals = rows.aggregate(**aggregates)
+    totals = rows.aggregate(**aggregates, lags=Count("notified_day"), lag_sum=Sum(LAG))
     for i, (path, _condition) in enumerate(conditions):
         _put(report, path, totals[f"f{i}"])
-    report["notifications"]["children_involved"] = totals["children_involved"] or 0
+
+    notifications = report["notifications"]
+    per_case = (
+        Child.objects.filter(incident__in=population(date_from=date_from, date_to=date_to))
+        .values("incident")
+        .annotate(n=Count("pk"))
+    )
+    children = per_case.aggregate(involved=Sum("n"), multiple=Count("incident", filter=Q(n__gt=1)))
+    notifications["children_involved"] = children["involved"] or 0
+    notifications["with_multiple_children"] = children["multiple"]
 
     timeliness = report["timeliness"]
     if totals["lags"]:
         timeliness["lag_working_days_mean"] = round(totals["lag_sum"] / totals["lags"], 2)
         timeliness["lag_working_days_p90"] = _nearest_rank(rows.annotate(lag=LAG), "lag", count=totals["lags"])
 
-    notifications = report["notifications"]
-    for row in rows.values(month=TruncMonth("incident_date"), reason_at=F("reason_notified")).annotate(n=Count("pk")):
+    for row in cases.values(month=TruncMonth("incident_date"), reason_at=F("reason_notified")).annotate(n=Count("pk")):
         month = notifications["by_month"][row["month"].strftime("%Y-%m")]
         if row["reason_at"] in month:
             month[row["reason_at"]] += row["n"]
         month["total"] += row["n"]
-    for row in rows.values(region=F("notifying_la__region__name")).annotate(n=Count("pk")):
+    for row in cases.values(region=F("notifying_la__region__name")).annotate(n=Count("pk")):
         by_region = notifications["by_region"]
         by_region[row["region"]] = by_region.get(row["region"], 0) + row["n"]
     notifications["awaiting_rapid_review"] = awaiting_rapid_review(date_from=date_from, date_to=date_to).count()
 
     children = report["children"]
-    for row in rows.values("age_group", "sex").annotate(n=Count("pk")):
+    for row in cases.values("age_group", "sex").annotate(n=Count("pk")):
         children["age_group_by_sex"][row["age_group"]][row["sex"]] = row["n"]
 
-    causes = rows.filter(reason_reviewed__in=REVIEW_REASONS).exclude(rapid_review__likely_cause="")
+    causes = cases.filter(reason_reviewed__in=REVIEW_REASONS).exclude(rapid_review__likely_cause="")
     for row in causes.values("reason_reviewed", "sex", cause=F("rapid_review__likely_cause")).annotate(n=Count("pk")):
         counts = report["causes"][row["reason_reviewed"]].get(row["cause"])
         if counts is None:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from deadlines.models import BankHoliday
 from deadlines.workingdays import WorkingCalendar
 from incidents.codes import ETHNICITY_GROUPS
+from incidents.models import Incident
+from reviews.models import RapidReview
 
 ETHNICITY_GROUP_CODES = tuple(ETHNICITY_GROUPS)
 
@@ -94,6 +96,29 @@ class WorkingDayIndexManager(models.Manager):
         )
 
 
+class CaseDate(models.ForeignObject):
+    """A join from a case's date to that date's entry in the index, for the report's queries.
+
+    Declared here, on the index, as the case's apps know nothing of reports. Many cases share a date, so
+    the target is not unique (as for Django's GenericRelation); it is read only from the case's side,
+    through its related_query_name: one entry per case, joined, never looked up row by row.
+    """
+
+    requires_unique_target = False
+
+
+def case_date(to, *, date_field, query_name):
+    return CaseDate(
+        to,
+        on_delete=models.DO_NOTHING,
+        from_fields=["date"],
+        to_fields=[date_field],
+        related_name="+",
+        related_query_name=query_name,
+        null=True,  # no column: a case's date may be empty, and the migration needs no default
+    )
+
+
 class WorkingDayIndex(models.Model):
     """One calendar date and its place among working days (see working_day_rows)."""
 
@@ -101,6 +126,11 @@ class WorkingDayIndex(models.Model):
     ordinal = models.PositiveIntegerField(help_text="Working days from the first date of the index up to this one.")
     next_ordinal = models.PositiveIntegerField(help_text="The ordinal of this date, or of the next working day.")
     is_working_day = models.BooleanField()
+
+    # Joins only: an entry has many cases on its date, and these are never read from this side.
+    cases_on_incident_date = case_date(Incident, date_field="incident_date", query_name="incident_date_entry")
+    cases_on_notified_date = case_date(Incident, date_field="notified_on", query_name="notified_on_entry")
+    rapid_reviews_on_sent_date = case_date(RapidReview, date_field="first_sent_on", query_name="first_sent_on_entry")
 
     objects = WorkingDayIndexManager()
 

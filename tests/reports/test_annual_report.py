@@ -751,9 +751,9 @@ def test_the_figures_of_the_case_log_are_the_ones_worked_out_by_hand(case_log, l
 def test_it_counts_in_a_few_queries_whatever_the_number_of_cases(case_log, london_time):
     with london_time("2023-07-03"), CaptureQueriesContext(connection) as queries:
         annual_report(**PERIOD)
-    # The index check (2), the flat counts (1), the 90th percentile (1), months, regions, age by sex,
-    # causes (4) and those awaiting a rapid review (1).
-    assert len(queries) == 9
+    # The index check (2), the flat counts (1), the children (1), the 90th percentile (1), months,
+    # regions, age by sex, causes (4) and those awaiting a rapid review (1).
+    assert len(queries) == 10
 
 
 def test_an_empty_period_has_every_key_with_zero_counts(case_log):
