@@ -323,7 +323,13 @@ def _put(report, path, value):
 
 def annual_report(*, date_from, date_to):
     """The annual report for incidents from `date_from` to `date_to` (both included), as data-standard.md
-    sets it out: every key present, counts as integers."""
+    sets it out: every key present, counts as integers.
+
+    Where the standard is silent: a case opened from a rapid review whose authority has not yet notified
+    it is in the population (its review was received) with no notification date, and its reason at
+    notification is the reason it was opened with. The lag's mean is rounded to 2 decimal places; the
+    mean and the 90th percentile are None (null) when no case has a notification date.
+    """
     WorkingDayIndex.objects.cover(first=date_from, last=max(date_to, timezone.localdate()))
     report = report_skeleton(date_from=date_from, date_to=date_to)
     rows = report_rows(date_from=date_from, date_to=date_to)
@@ -343,9 +349,9 @@ def annual_report(*, date_from, date_to):
         .values("incident")
         .annotate(n=Count("pk"))
     )
-    children = per_case.aggregate(involved=Sum("n"), multiple=Count("incident", filter=Q(n__gt=1)))
-    notifications["children_involved"] = children["involved"] or 0
-    notifications["with_multiple_children"] = children["multiple"]
+    involved = per_case.aggregate(children=Sum("n"), multiple=Count("incident", filter=Q(n__gt=1)))
+    notifications["children_involved"] = involved["children"] or 0
+    notifications["with_multiple_children"] = involved["multiple"]
 
     timeliness = report["timeliness"]
     if totals["lags"]:

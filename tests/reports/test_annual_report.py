@@ -816,9 +816,10 @@ def test_the_command_leaves_a_mean_of_nothing_empty_in_csv():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--from", "2023-02-30", "--to", "2023-03-31"), "is not a date"),
-        (("--from", "1 April 2022", "--to", "2023-03-31"), "is not a date"),
-        (("--from", "2023-04-01", "--to", "2023-03-31"), "must not be before its start"),
+        (("--from", "2023-02-30", "--to", "2023-03-31"), "--from: Date has wrong format"),
+        (("--from", "1 April 2022", "--to", "2023-03-31"), "--from: Date has wrong format"),
+        (("--from", "2022-04-01", "--to", "9999-03-31"), "--to: Enter a date from 2000-01-01 to"),
+        (("--from", "2023-04-01", "--to", "2023-03-31"), "--to: The end of the period must not be before its start"),
     ],
 )
 def test_the_command_refuses_a_bad_period(args, message):
