@@ -325,12 +325,14 @@ def incident_update(*, incident, by, children=None, **fields):
     return incident
 
 
+def _reason_words(code):
+    return Reason(code).label.lower() if code in Reason.values else "not given"
+
+
 def _reason_changed(incident, *, by, old, new, at=None):
     details = {"field": "reason", "from": old, "to": new, **({"at": at} if at else {})}
     # The summary is read on the case page: the codes' labels, in lower case ("serious harm", "death").
-    summary = f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()}" + (
-        f" at {at}" if at else ""
-    )
+    summary = f"Reason changed from {_reason_words(old)} to {_reason_words(new)}" + (f" at {at}" if at else "")
     timeline_record(incident, TimelineEvent.Kind.REASON_CHANGED, by=by, summary=summary, details=details)
 
 

@@ -257,10 +257,6 @@ def assessed():
     return Q(notified_on__isnull=False, rapid_review__first_sent_on__isnull=False) & ~RETROSPECTIVE
 
 
-# The names reports.tables first imported.
-_assessed, _ordinal = assessed, day_ordinal
-
-
 def _flat_conditions():
     """Each figure counted by a conditional COUNT: its place in the report and its condition."""
     review = "rapid_review__"

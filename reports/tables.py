@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 
 from incidents.codes import AgeGroup, Ethnicity, LookedAfter, Reason, Sex, TriState
 
-from .figures import _assessed, _ordinal, report_rows
+from .figures import assessed, report_rows
 from .models import ETHNICITY_GROUP_CODES, CensusComparator
 
 # Buckets of working days (inclusive bounds; None is open-ended) for the lag distributions.
@@ -70,7 +70,7 @@ def lag_distributions(*, date_from, date_to):
     notification = _distribution(
         rows.filter(notified_on__isnull=False), F("notified_day") - F("incident_day"), NOTIFICATION_LAG_BUCKETS
     )
-    reviewed = rows.filter(_assessed()).annotate(reviewed_day=_ordinal("rapid_review__first_sent_on"))
+    reviewed = rows.filter(assessed())
     review = _distribution(reviewed, F("reviewed_day") - F("notified_day"), RAPID_REVIEW_LAG_BUCKETS)
     return notification, review
 
