@@ -3,6 +3,7 @@ the Panel and analysts only; each table as CSV."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -147,3 +148,19 @@ def test_the_census_comparator_an_administrator_loads_is_set_beside_the_children
     table = _table(signed_in(analyst).get(reverse("web:statistics"), PERIOD).content.decode(), "ethnicity_group")
     assert "Census 2021, children, England" in table
     assert ">70.50%<" in table and ">100.0%<" in table  # the index child is white British: 1 of 1 recorded
+
+
+def test_the_page_links_the_analysts_exports_which_download_with_the_session(analyst, reviewed, settings):
+    settings.PSEUDONYM_KEY = "a-test-key-for-the-pseudonyms"
+    client = signed_in(analyst)
+    html = client.get(reverse("web:statistics"), PERIOD).content.decode()
+    downloads = html[html.index('id="downloads"') :]
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', downloads[:2000])][:2]
+    assert links[0] == "/api/v1/reports/dfe.csv?from_year=2022&to_year=2023"
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, (link, response.content[:300])
+        assert response["Content-Type"].startswith("text/csv")
+    cases = b"".join(client.get(links[1]).streaming_content).decode()
+    assert len(cases.splitlines()) == 2  # the header and the one child
+    assert reviewed.reference not in cases
