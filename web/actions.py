@@ -61,6 +61,10 @@ def case_actions(user, incident):
                 actions.append(Action("Update the local review", reverse("web:lcspr", args=[ref])))
             elif any(r.status in FOLLOWED_UP for r in lcspr.recommendations.all()):
                 actions.append(Action("Follow up the recommendations", reverse("web:lcspr", args=[ref])))
+        if can_proceed(review.return_for_information) and has("reviews.return_rapid_review", incident):
+            actions.append(Action("Return the rapid review", reverse("web:rapid-review-return", args=[ref])))
+    if incident.status != Incident.Status.DRAFT and has("letters.draft_letter", incident):
+        actions.append(Action("Draft a letter", reverse("web:letter-new", args=[ref])))
     if can_proceed(incident.withdraw) and has("incidents.withdraw_notification", incident):
         actions.append(Action("Withdraw the notification", reverse("web:withdraw", args=[ref]), warning=True))
     return actions

@@ -4,7 +4,7 @@ from django.urls import path
 
 from incidents.converters import CASE_REFERENCE
 
-from .views import account, cases, lcspr, notification, pages, rapid_review, reports
+from .views import account, cases, lcspr, letters, notification, pages, panel, rapid_review, reports, search
 
 app_name = "web"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     *rapid_review.urlpatterns,
     *lcspr.urlpatterns,
     *reports.urlpatterns,
+    *panel.urlpatterns,
+    *letters.urlpatterns,
+    *search.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""Pages: see web/urls.py."""
+
+urlpatterns = []
