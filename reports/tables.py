@@ -75,6 +75,11 @@ def lag_distributions(*, date_from, date_to):
     return notification, review
 
 
+def _share(label, count, of, of_label):
+    """A row of a table of shares: what, how many, their per cent of what."""
+    return [label, count, percentage(count, of), of_label]
+
+
 def _counts_table(name, caption, counts, labels, *, of, chart_title=None):
     rows = [[labels.get(key, key), count, percentage(count, of)] for key, count in counts.items()]
     chart = {}
@@ -126,40 +131,30 @@ def report_tables(report, *, distributions, comparator=None):
             ["", "Number", "Per cent", "Of"],
             [
                 ["Notifications in the report", total, "", ""],
-                ["With a notification date", with_date, percentage(with_date, total), "all notifications"],
-                [
+                _share("With a notification date", with_date, total, "all notifications"),
+                _share(
                     "Notified within 5 working days of the incident",
                     timeliness["within_5_working_days_of_incident"],
-                    percentage(timeliness["within_5_working_days_of_incident"], with_date),
+                    with_date,
                     "those with a notification date",
-                ],
+                ),
                 ["Mean working days to notification", timeliness["lag_working_days_mean"], "", ""],
                 ["90th percentile of working days to notification", timeliness["lag_working_days_p90"], "", ""],
-                [
-                    "Retrospective notifications",
-                    timeliness["retrospective"],
-                    percentage(timeliness["retrospective"], total),
-                    "all notifications",
-                ],
-                [
-                    "Offline notifications",
-                    timeliness["offline"],
-                    percentage(timeliness["offline"], total),
-                    "all notifications",
-                ],
+                _share("Retrospective notifications", timeliness["retrospective"], total, "all notifications"),
+                _share("Offline notifications", timeliness["offline"], total, "all notifications"),
                 ["Rapid reviews assessed for timeliness", assessed, "", ""],
-                [
+                _share(
                     "Rapid review within 15 working days",
                     timeliness["rapid_review_within_15_working_days"],
-                    percentage(timeliness["rapid_review_within_15_working_days"], assessed),
+                    assessed,
                     "rapid reviews assessed",
-                ],
-                [
+                ),
+                _share(
                     "Rapid review within 20 working days",
                     timeliness["rapid_review_within_20_working_days"],
-                    percentage(timeliness["rapid_review_within_20_working_days"], assessed),
+                    assessed,
                     "rapid reviews assessed",
-                ],
+                ),
                 [
                     "Incidents awaiting a rapid review (not in the report)",
                     notifications["awaiting_rapid_review"],
@@ -196,38 +191,23 @@ def report_tables(report, *, distributions, comparator=None):
             "Local review decisions and the Panel's position",
             ["", "Number", "Per cent", "Of"],
             [
-                ["Decisions recorded", recorded, percentage(recorded, total), "all notifications"],
-                [
-                    "Local review required",
-                    decisions["lcspr_required"],
-                    percentage(decisions["lcspr_required"], recorded),
-                    "decisions",
-                ],
-                [
-                    "Local review not required",
-                    decisions["lcspr_not_required"],
-                    percentage(decisions["lcspr_not_required"], recorded),
-                    "decisions",
-                ],
-                ["Assessed by the Panel", assessed_by_panel, percentage(assessed_by_panel, recorded), "decisions"],
-                [
-                    "The Panel agreed",
-                    decisions["panel_agreed"],
-                    percentage(decisions["panel_agreed"], assessed_by_panel),
-                    "assessed",
-                ],
-                [
+                _share("Decisions recorded", recorded, total, "all notifications"),
+                _share("Local review required", decisions["lcspr_required"], recorded, "decisions"),
+                _share("Local review not required", decisions["lcspr_not_required"], recorded, "decisions"),
+                _share("Assessed by the Panel", assessed_by_panel, recorded, "decisions"),
+                _share("The Panel agreed", decisions["panel_agreed"], assessed_by_panel, "assessed"),
+                _share(
                     "The Panel disagreed: further learning",
                     decisions["panel_disagreed_further_learning"],
-                    percentage(decisions["panel_disagreed_further_learning"], assessed_by_panel),
+                    assessed_by_panel,
                     "assessed",
-                ],
-                [
+                ),
+                _share(
                     "The Panel disagreed: limited learning",
                     decisions["panel_disagreed_limited_learning"],
-                    percentage(decisions["panel_disagreed_limited_learning"], assessed_by_panel),
+                    assessed_by_panel,
                     "assessed",
-                ],
+                ),
             ],
             chart={
                 "title": "Local review decisions and the Panel's position",
