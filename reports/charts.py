@@ -6,7 +6,9 @@ SVG (not paths), ids are salted with a fixed value and no date is written, so th
 same bytes.
 """
 
+import functools
 import io
+import json
 import re
 
 import matplotlib
@@ -53,11 +55,22 @@ def _attribute(text):
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def bar_chart(*, title, categories, series, stacked=True, xlabel="", ylabel="Number", horizontal=False):
+def bar_chart(**chart):
     """Bars for each category, one colour per series (stacked, or side by side); returns SVG markup.
 
-    `series` maps a series' label to one count per category.
+    Takes `title`, `categories`, `series` (a series' label to one count per category), and optionally
+    `stacked`, `xlabel`, `ylabel`, `horizontal`. The same figures draw the same bytes, so a chart drawn
+    once is kept (in this process) and not drawn again.
     """
+    return _drawn(json.dumps(chart, default=str))  # in the given order: series keep their colours
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn(chart):
+    return _bar_chart(**json.loads(chart))
+
+
+def _bar_chart(*, title, categories, series, stacked=True, xlabel="", ylabel="Number", horizontal=False):
     figure = Figure(figsize=(6.4, 4 if not horizontal else max(2.8, 0.45 * len(categories) + 1)))
     axes = figure.subplots()
     positions = list(range(len(categories)))

@@ -38,3 +38,9 @@ def test_side_by_side_and_horizontal_bars_escape_their_title():
     svg = _chart(stacked=False, horizontal=True, title='Age & sex "by group"')
     assert 'aria-label="Age &amp; sex &quot;by group&quot;"' in svg
     ElementTree.fromstring(svg)  # noqa: S314  the service's own output
+
+
+def test_a_chart_drawn_again_keeps_its_series_in_their_order():
+    first = _chart(series={"Serious harm": [1, 2, 3], "Death": [3, 2, 1]})
+    assert first.index("Serious harm") < first.index("Death")
+    assert _chart(series={"Serious harm": [1, 2, 3], "Death": [3, 2, 1]}) == first
