@@ -1,4 +1,4 @@
-"""The letters API: list, draft, read, change, put forward, approve, issue, discard, preview and the PDF.
+"""The letters API: list, draft, read, change, put forward, approve or send back, issue, discard, preview and the PDF.
 
 Letters are found through the scoped selector (404 outside a person's cases, and for the case's LA
 and partnership until a letter is issued); the services decide who may act (403) and what the state
@@ -21,7 +21,7 @@ from reviews.models import RapidReviewVersion
 from . import services
 from .models import Letter
 from .selectors import letter_get, letter_list
-from .serializers import LetterCreateSerializer, LetterSerializer, LetterUpdateSerializer
+from .serializers import LetterCreateSerializer, LetterSendBackSerializer, LetterSerializer, LetterUpdateSerializer
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
@@ -40,15 +40,16 @@ class LetterViewSet(viewsets.GenericViewSet):
             raise Http404 from None
 
     def _show(self, letter, status_code=status.HTTP_200_OK):
-        return Response(LetterSerializer(letter_get(user=self.request.user, pk=letter.pk)).data, status=status_code)
+        letter = letter_get(user=self.request.user, pk=letter.pk)
+        return Response(self.get_serializer(letter).data, status=status_code)
 
     def list(self, request):
         require_case_reader(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(LetterSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(LetterSerializer(self._letter()).data)
+        return Response(self.get_serializer(self._letter()).data)
 
     @extend_schema(request=LetterCreateSerializer, responses={201: LetterSerializer})
     def create(self, request):
@@ -87,6 +88,17 @@ class LetterViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._show(services.letter_approve(letter=self._letter(), by=request.user))
+
+    @extend_schema(request=LetterSendBackSerializer, responses=LetterSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """Back to draft with a comment for its writer, by someone other than its writer (as approving is)."""
+        letter = self._letter()
+        serializer = LetterSendBackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._show(
+            services.letter_send_back(letter=letter, by=request.user, comment=serializer.validated_data["comment"])
+        )
 
     @extend_schema(request=None, responses=LetterSerializer)
     @action(detail=True, methods=["post"])

@@ -17,12 +17,15 @@ class LetterEvent(models.TextChoices):
     CHANGED = "letter_changed", "Letter changed"
     PUT_FORWARD = "letter_put_forward", "Letter put forward for approval"
     APPROVED = "letter_approved", "Letter approved"
+    SENT_BACK = "letter_sent_back", "Letter sent back for changes"
     ISSUED = "letter_issued", "Letter issued"
     DISCARDED = "letter_discarded", "Letter discarded"
 
 
 # The longest letter the secretariat writes, with room to spare; the API states it.
 BODY_MAX_LENGTH = 50_000
+# A reviewer's comment when sending a letter back: a paragraph or two, counted as it is typed.
+COMMENT_MAX_LENGTH = 2000
 
 
 class Letter(FSMModelMixin, models.Model):
@@ -71,6 +74,13 @@ class Letter(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The last time a reviewer sent it back to its writer, and why: shown to the writer on the letter's page
+    # (earlier comments are in its history). The Panel's own: never shown to the case's authority or partnership.
+    sent_back_comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -114,6 +124,20 @@ class Letter(FSMModelMixin, models.Model):
     def approve(self, *, by, at):
         self.approved_by = by
         self.approved_at = at
+
+    @transition(
+        field=status,
+        source=Status.AWAITING_APPROVAL,
+        target=Status.DRAFT,
+        permission="letters.approve_letter",
+        # It needs a comment, which the admin's transition buttons cannot ask for.
+        custom={"admin": False},
+    )
+    def send_back(self, *, by, at, comment):
+        """A reviewer (not its writer) returns it to draft, saying what to change."""
+        self.sent_back_comment = comment
+        self.sent_back_by = by
+        self.sent_back_at = at
 
     @transition(
         field=status,

@@ -5,7 +5,13 @@ from rest_framework import serializers
 from incidents.codes import NationalReview, PanelPosition, PracticeTheme, QualityTheme
 from organisations.serializers import StrictSerializer
 
-from .models import BODY_MAX_LENGTH, Letter
+from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, Letter
+
+# Asked with no letter, letters.view_letter is the Panel's caseworkers' (who see every letter of their cases).
+SEES_THE_PANELS_WORKING = "letters.view_letter"
+# Why a letter was sent back is the Panel's own deliberation: the case's authority and partnership, who see
+# issued letters, never see it.
+PANEL_ONLY = ("sent_back_comment", "sent_back_by", "sent_back_at")
 
 
 class LetterSerializer(serializers.ModelSerializer):
@@ -16,6 +22,13 @@ class LetterSerializer(serializers.ModelSerializer):
     drafted_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     approved_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     issued_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    sent_back_by = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True, help_text="The Panel's caseworkers only."
+    )
+    sent_back_comment = serializers.CharField(
+        read_only=True, help_text="Why it was last sent back to draft. The Panel's caseworkers only."
+    )
+    sent_back_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="The Panel's caseworkers only.")
     has_pdf = serializers.SerializerMethodField()
 
     class Meta:
@@ -36,6 +49,9 @@ class LetterSerializer(serializers.ModelSerializer):
             "drafted_by",
             "approved_by",
             "approved_at",
+            "sent_back_comment",
+            "sent_back_by",
+            "sent_back_at",
             "issued_by",
             "issued_on",
             "pdf_sha256",
@@ -46,6 +62,14 @@ class LetterSerializer(serializers.ModelSerializer):
 
     def get_has_pdf(self, letter) -> bool:
         return bool(letter.pdf)
+
+    def to_representation(self, letter):
+        data = super().to_representation(letter)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm(SEES_THE_PANELS_WORKING):
+            for name in PANEL_ONLY:
+                data.pop(name, None)
+        return data
 
 
 class LetterCreateSerializer(StrictSerializer):
@@ -66,4 +90,10 @@ class LetterUpdateSerializer(StrictSerializer):
     )
     practice_themes = serializers.ListField(
         child=serializers.ChoiceField(choices=PracticeTheme.choices), max_length=len(PracticeTheme.values)
+    )
+
+
+class LetterSendBackSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH, help_text="What should change: kept on the letter for its writer to see."
     )

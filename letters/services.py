@@ -1,4 +1,4 @@
-"""Writes to the Panel's letters: draft, change, put forward, approve, issue and discard.
+"""Writes to the Panel's letters: draft, change, put forward, approve or send back, issue and discard.
 
 As everywhere: the person sees the case and the letter (404), their role may take the step (403), the
 letter's state allows it (409), the input is good (400); then the change and its timeline event, in one
@@ -27,7 +27,7 @@ from incidents.workflow import (
 from reviews.services import rapid_review_panel_decision_record
 
 from . import rendering
-from .models import BODY_MAX_LENGTH, Letter, LetterEvent
+from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, Letter, LetterEvent
 
 TEMPLATE_VERSION = "v1"
 DECISION_FIELDS = ("panel_position", "national_review", "quality_themes", "practice_themes")
@@ -187,18 +187,47 @@ def letter_ask_for_approval(*, letter, by):
     return letter
 
 
+def _not_its_writer(letter, *, by, done):
+    """Four eyes: the person who wrote the text neither approves it nor sends it back (403).
+
+    The rule (letters.approve_letter) already says so, with a message that names no reason; this says
+    why, and holds for administrators too, whom every rule lets through. Asked before the state (409),
+    as a role is.
+    """
+    if letter.drafted_by_id is not None and letter.drafted_by_id == by.pk:
+        raise PermissionDenied(f"You wrote this letter: someone else must check it before it is {done}.")
+
+
 @transaction.atomic
 def letter_approve(*, letter, by):
     """A second person approves: never the person who wrote the text (403)."""
     letter = _letter_locked(letter, by=by)
+    _not_its_writer(letter, by=by, done="approved")
     transition_check(letter, letter.approve, by=by, done="approved")
-    if letter.drafted_by_id == by.pk:
-        # The rule already says so; this holds for administrators too, whom every rule lets through.
-        raise PermissionDenied("The person who wrote a letter cannot approve it.")
     letter.approve(by=by, at=timezone.now())
     letter._history_user = by
     letter.save()
     timeline_record(letter.incident, LetterEvent.APPROVED, by=by, details={"letter": letter.pk})
+    return letter
+
+
+@transaction.atomic
+def letter_send_back(*, letter, by, comment):
+    """A reviewer (a Panel member or colleague, not its writer) sends a letter awaiting approval back to draft,
+    saying what should change. The comment is kept on the letter for its writer to see; the case's timeline
+    records only that it was sent back, never the comment (the timeline holds no free text)."""
+    letter = _letter_locked(letter, by=by)
+    _not_its_writer(letter, by=by, done="sent back")
+    transition_check(letter, letter.send_back, by=by, done="sent back")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "Enter a comment saying what should change."})
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError({"comment": f"A comment is at most {COMMENT_MAX_LENGTH:,} characters."})
+    letter.send_back(by=by, at=timezone.now(), comment=comment)
+    letter._history_user = by
+    letter.save()
+    timeline_record(letter.incident, LetterEvent.SENT_BACK, by=by, details={"letter": letter.pk})
     return letter
 
 
@@ -235,10 +264,10 @@ def _recipients(letter):
 
 
 def letter_preview(*, letter, by):
-    """The PDF as it would be issued today, for the Panel to check; 409 once issued."""
+    """The PDF as it would be issued today, for the Panel to check (its writer, and the member who approves
+    it: whoever sees the letter before it is issued); 409 once issued."""
     letter = Letter.objects.select_related("incident__notifying_la__partnership").get(pk=letter.pk)
     _letter_seen(letter, by=by)
-    permission_check(by=by, permission="letters.draft_letter", record=letter)
     if letter.status in (Letter.Status.ISSUED, Letter.Status.DISCARDED):
         raise TransitionNotAllowed(f"This letter is {letter.get_status_display().lower()}: it is not rendered again.")
     return letter_render(letter)
