@@ -18,14 +18,19 @@ from reviews.selectors import lcspr_of, rapid_review_of
 from ..actions import case_actions
 from ..forms import GovDateField, GovForm
 from .base import case_or_404
+from .panel import queue_home
 
 CASES_PER_PAGE = 25
 
 
 @login_required
 def home(request):
-    """What the person must do next: deadlines, the Panel's requests, drafts; then their recent cases."""
-    notifies = bool(user_scope(user=request.user).notifier_la_ids)
+    """What the person must do next: deadlines, the Panel's requests, drafts; then their recent cases.
+    The Panel's secretariat and members start from the Panel's queue of work across England instead."""
+    scope = user_scope(user=request.user)
+    if scope.is_panel_caseworker:
+        return queue_home(request)
+    notifies = bool(scope.notifier_la_ids)
     return render(
         request,
         "web/home.html",
