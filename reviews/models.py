@@ -1,6 +1,7 @@
 """Rapid reviews (with every version sent) and local child safeguarding practice reviews (LCSPRs)."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -167,6 +168,32 @@ class RapidReviewVersion(models.Model):
 
     def __str__(self):
         return f"{self.rapid_review.incident} rapid review v{self.number}"
+
+
+class RapidReviewText(models.Model):
+    """The text of a version's document, read when the version arrived, and its full-text search vector.
+
+    Kept beside the version rather than on it: versions are read on every case page and deadline
+    refresh, and a document's text runs to megabytes. reviews.search reads and indexes it.
+    """
+
+    version = models.OneToOneField(
+        RapidReviewVersion, on_delete=models.CASCADE, primary_key=True, related_name="document_text"
+    )
+    # Empty when nothing could be read (a scan, an old .doc, a damaged file): the upload stands regardless.
+    text = models.TextField(blank=True)
+    truncated = models.BooleanField(default=False, help_text="Only the document's first part was kept.")
+    # The version's findings (weight A) and its document's text (weight B), on PostgreSQL only; null on
+    # SQLite, which searches `text` directly. Its GIN index is created by migration 0004 on PostgreSQL
+    # only (SQLite cannot build one), so it is not in Meta.indexes: it serves reviews.selectors.case_search.
+    search_vector = SearchVectorField(null=True, blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "rapid review text"
+
+    def __str__(self):
+        return f"Text of {self.version}"
 
 
 class Lcspr(FSMModelMixin, models.Model):

@@ -1,6 +1,12 @@
 """Reads of rapid reviews and local reviews. Cases are always found through incidents.selectors first."""
 
-from .models import Lcspr, RapidReview
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+
+from incidents.selectors import incident_list
+
+from .models import Lcspr, RapidReview, RapidReviewVersion
+from .search import passages, version_match
 
 
 def rapid_review_of(incident):
@@ -29,3 +35,98 @@ def review_facts(*, incident):
     if review is None or not review.reason_at_review:
         return None
     return {"reason_at_review": review.reason_at_review, "likely_cause": review.likely_cause}
+
+
+# Search ----------------------------------------------------------------------------------------------
+
+
+class SearchOrder(models.TextChoices):
+    RELEVANCE = "relevance", "Best match"
+    NEWEST = "newest", "Incident date, newest first"
+    OLDEST = "oldest", "Incident date, oldest first"
+    REFERENCE = "reference", "Case reference"
+
+
+def case_search(
+    *,
+    user,
+    words="",
+    reference="",
+    local_authority=None,
+    partnership=None,
+    region=None,
+    reason_at_notification="",
+    reason_at_review="",
+    likely_cause="",
+    practice_theme="",
+    status="",
+    incident_from=None,
+    incident_to=None,
+    order=SearchOrder.RELEVANCE,
+):
+    """The cases this person may see that match every criterion given, one row per case.
+
+    Scoped by incidents.selectors.incident_list, so nobody finds a case they may not see. `words`
+    searches the text of each rapid review version's document and its findings (reviews.search):
+    only cases with a matching version are kept, and each row carries `matched_version_id` (its latest
+    matching version) and, on PostgreSQL, `rank`, for search_passages and the order. The local
+    authority, partnership and region are the notifying authority's; the reason at review, likely
+    cause and practice theme are the current rapid review version's.
+    """
+    cases = (
+        incident_list(user=user)
+        .prefetch_related(None)
+        .select_related("notifying_la__region", "notifying_la__partnership", "rapid_review")
+    )
+    if reference.strip():
+        cases = cases.filter(reference__icontains=reference.strip())
+    if local_authority is not None:
+        cases = cases.filter(notifying_la=local_authority)
+    if partnership is not None:
+        cases = cases.filter(notifying_la__partnership=partnership)
+    if region is not None:
+        cases = cases.filter(notifying_la__region=region)
+    if reason_at_notification:
+        cases = cases.filter(reason_at_notification=reason_at_notification)
+    if reason_at_review:
+        cases = cases.filter(rapid_review__reason_at_review=reason_at_review)
+    if likely_cause:
+        cases = cases.filter(rapid_review__likely_cause=likely_cause)
+    if status:
+        cases = cases.filter(status=status)
+    if incident_from:
+        cases = cases.filter(incident_date__gte=incident_from)
+    if incident_to:
+        cases = cases.filter(incident_date__lte=incident_to)
+    if practice_theme:
+        current = RapidReviewVersion.objects.filter(rapid_review__incident=OuterRef("pk")).order_by("-number")
+        # A JSON list of codes, matched as its text: `"babies"` (codes never contain one another).
+        themed = RapidReviewVersion.objects.filter(
+            pk=OuterRef("current_version_id"), practice_themes__icontains=f'"{practice_theme}"'
+        )
+        cases = cases.annotate(current_version_id=Subquery(current.values("pk")[:1])).filter(Exists(themed))
+    ranked = False
+    if words.strip():
+        match, rank = version_match(words.strip())
+        matching = RapidReviewVersion.objects.filter(match)
+        # The matching versions first (from the full-text index), then the latest of each case's.
+        cases = cases.filter(pk__in=matching.values("rapid_review__incident_id"))
+        latest = matching.filter(rapid_review__incident=OuterRef("pk")).order_by("-number")
+        cases = cases.annotate(matched_version_id=Subquery(latest.values("pk")[:1]))
+        if rank is not None:
+            cases = cases.annotate(rank=Subquery(latest.annotate(rank=rank).values("rank")[:1]))
+            ranked = True
+    orders = {
+        SearchOrder.RELEVANCE: (("-rank",) if ranked else ()) + ("-incident_date", "-pk"),
+        SearchOrder.NEWEST: ("-incident_date", "-pk"),
+        SearchOrder.OLDEST: ("incident_date", "pk"),
+        SearchOrder.REFERENCE: ("reference",),
+    }
+    return cases.order_by(*orders.get(order, orders[SearchOrder.RELEVANCE]))
+
+
+def search_passages(*, cases, words):
+    """The passage matching `words` of each case shown, by case id: reviews.search.Passage (one query)."""
+    versions = {case.matched_version_id: case.pk for case in cases if getattr(case, "matched_version_id", None)}
+    found = passages(version_ids=list(versions), words=words.strip())
+    return {versions[version_id]: passage for version_id, passage in found.items()}

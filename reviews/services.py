@@ -37,6 +37,7 @@ from incidents.workflow import (
 from organisations.models import Organisation
 
 from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation, ReviewEvent
+from .search import version_text_index
 from .selectors import lcspr_of, rapid_review_of
 
 # Working Together: publish within 6 calendar months of the decision to initiate the review, and send
@@ -206,6 +207,8 @@ def _send(*, incident, by, document, index_child, values):
     )
     document_store(version.document, document, mime=mime)
     version.save()
+    # Searchable from the moment it exists; reading the document never fails the upload.
+    version_text_index(version=version)
     review.send(version=version)
     review._history_user = by
     review.save()
