@@ -124,12 +124,17 @@ def _check_values(letter, values):
         raise ValidationError(errors)
 
 
+def letter_changeable(letter):
+    """Whether its text and decision can still change: until it is issued or discarded."""
+    return letter.status not in (Letter.Status.ISSUED, Letter.Status.DISCARDED)
+
+
 @transaction.atomic
 def letter_update(*, letter, by, **values):
     """Change the text or the decision. A letter put forward or approved goes back to draft, unapproved."""
     letter = _letter_locked(letter, by=by)
     permission_check(by=by, permission="letters.draft_letter", record=letter)
-    if letter.status in (Letter.Status.ISSUED, Letter.Status.DISCARDED):
+    if not letter_changeable(letter):
         raise TransitionNotAllowed(f"This letter is {letter.get_status_display().lower()}: it cannot be changed.")
     _check_values(letter, values)
     changed = sorted(name for name, value in values.items() if getattr(letter, name) != value)
