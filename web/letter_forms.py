@@ -133,9 +133,9 @@ class LetterForm(GovForm):
                 del self.fields[name]
         elif letter.rapid_review_version is not None:
             decision = LcsprDecision(letter.rapid_review_version.lcspr_decision).label
-            self.fields["panel_position"].label = (
-                f"The partnership decided: {decision[0].lower()}{decision[1:]}. Does the Panel agree?"
-            )
+            self.fields[
+                "panel_position"
+            ].label = f"The partnership decided: {decision[0].lower()}{decision[1:]}. Does the Panel agree?"
 
     def decision_fields(self):
         return [self[name] for name in self.DECISION if name in self.fields]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from incidents.services import incident_create, incident_submit
 from letters import rendering
 from letters.models import Letter
-from letters.services import letter_approve, letter_ask_for_approval, letter_draft, letter_issue, letter_update
+from letters.services import letter_approve, letter_ask_for_approval, letter_draft, letter_issue
 from reviews.services import rapid_review_return, rapid_review_send
 from tests.conftest import case_values, rapid_review_values
 
@@ -328,9 +328,7 @@ def test_issued_the_partnership_lead_sees_it_on_the_case_page_and_never_a_draft(
     assert reverse("letter-pdf", args=[letter.pk]) in panel_case_page
 
 
-def test_the_lead_reads_an_issued_letter_without_the_panels_working(
-    put_forward, panel_member, secretariat, leeds_lead
-):
+def test_the_lead_reads_an_issued_letter_without_the_panels_working(put_forward, panel_member, secretariat, leeds_lead):
     from letters.services import letter_send_back
 
     letter = letter_send_back(letter=put_forward, by=panel_member, comment=COMMENT)
