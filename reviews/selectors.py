@@ -68,10 +68,11 @@ def case_search(
 
     Scoped by incidents.selectors.incident_list, so nobody finds a case they may not see. `words`
     searches the text of each rapid review version's document and its findings (reviews.search):
-    only cases with a matching version are kept, and each row carries `matched_version_id` (its latest
-    matching version) and, on PostgreSQL, `rank`, for search_passages and the order. The local
-    authority, partnership and region are the notifying authority's; the reason at review, likely
-    cause and practice theme are the current rapid review version's.
+    only cases with a matching version are kept, and each row carries its latest matching version as
+    `matched_version_id` and `matched_version_number` (for search_passages and the page) and, on
+    PostgreSQL, its `rank` (for the order). The local authority, partnership and region are the
+    notifying authority's; the reason at review, likely cause and practice theme are the current
+    rapid review version's.
     """
     cases = (
         incident_list(user=user)
@@ -112,7 +113,10 @@ def case_search(
         # The matching versions first (from the full-text index), then the latest of each case's.
         cases = cases.filter(pk__in=matching.values("rapid_review__incident_id"))
         latest = matching.filter(rapid_review__incident=OuterRef("pk")).order_by("-number")
-        cases = cases.annotate(matched_version_id=Subquery(latest.values("pk")[:1]))
+        cases = cases.annotate(
+            matched_version_id=Subquery(latest.values("pk")[:1]),
+            matched_version_number=Subquery(latest.values("number")[:1]),
+        )
         if rank is not None:
             cases = cases.annotate(rank=Subquery(latest.annotate(rank=rank).values("rank")[:1]))
             ranked = True
