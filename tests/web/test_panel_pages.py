@@ -114,7 +114,7 @@ def test_the_secretariats_home_is_the_queue_with_its_counts(
     # Bradford's notification and Leeds's rapid review are both past their dates by 5 October 2022.
     assert 'id="count-overdue">' in html
     assert reviewed.reference in html and keyed.reference in html
-    assert letter_put_forward.subject in html
+    assert f'href="{reverse("web:letter", args=[letter_put_forward.pk])}">{letter_put_forward.subject}<' in html
     assert "You wrote it: someone else approves" in html
     assert "Mailbox unavailable" in html
     assert "Key an offline notification" in html

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_fsm import can_proceed
@@ -67,11 +67,7 @@ def case_url(incident):
 
 
 def letter_url(letter):
-    """The letter's own page; the case page (which lists its letters) where there is none."""
-    try:
-        return reverse("web:letter", args=[letter.pk])
-    except NoReverseMatch:
-        return case_url(letter.incident)
+    return reverse("web:letter", args=[letter.pk])
 
 
 def _date(value):
@@ -850,7 +846,7 @@ class RapidReviewReturnView(CaseFormView):
 # The regional view ----------------------------------------------------------------------------------------
 
 REGION_SORTS = {
-    "": "Regions in order, authorities A to Z",
+    "": "Regions in order, A to Z",
     "-open": "Most open cases first",
     "-overdue": "Most overdue deadlines first",
     "-late": "Most late notifications first",
