@@ -179,7 +179,10 @@ class StepForm(GovForm):
 
 
 class ListForm(GovForm):
-    """A list's filters and order, read from the query string; every one may be left empty."""
+    """A list's filters and order, read from the query string; every one may be left empty.
+
+    SORTS: the orders offered, the list's own first (as "", which the select shows first).
+    """
 
     SORTS = ()
 
@@ -207,12 +210,13 @@ class ListForm(GovForm):
         self.order_fields([name for name in self.fields if name != "sort"] + ["sort"])
 
     def ordering(self):
-        return self.cleaned_data.get("sort") or self.SORTS[0][0]
+        """The order chosen: "" (the first offered) is the list's own."""
+        return self.cleaned_data.get("sort", "") if self.is_bound else ""
 
 
 class LettersToApproveForm(ListForm):
     SORTS = (
-        ("waiting", "Waiting longest first"),
+        ("", "Waiting longest first"),
         ("newest", "Put forward most recently first"),
         ("reference", "Case reference"),
     )
@@ -228,7 +232,7 @@ class LettersToApproveForm(ListForm):
 
 class PracticeThemeForm(ListForm):
     SORTS = (
-        ("newest", "Rapid review received most recently first"),
+        ("", "Rapid review received most recently first"),
         ("oldest", "Rapid review received longest ago first"),
         ("reference", "Case reference"),
         ("local_authority", "Local authority"),
@@ -252,7 +256,7 @@ class PracticeThemeForm(ListForm):
 
 class NationalReviewForm(ListForm):
     SORTS = (
-        ("newest", "Decided most recently first"),
+        ("", "Decided most recently first"),
         ("oldest", "Decided longest ago first"),
         ("reference", "Case reference"),
         ("local_authority", "Local authority"),

@@ -205,7 +205,7 @@ def test_asking_for_approval_before_the_decision_is_recorded_shows_the_services_
     page = signed_in(secretariat).post(letter_page(response), answers)
     assert page.status_code == 400
     assert {"id_panel_position", "id_national_review"} <= set(error_summary_links(page))
-    assert "Letter saved, but not put forward for approval" in page.content.decode()
+    assert "Your changes are saved, but the letter cannot be put forward for approval yet." in page.content.decode()
     assert Letter.objects.get(pk=response.pk).status == "draft"
 
 
@@ -477,3 +477,42 @@ def _cells(response, table_id):
     table = table[: table.index("</table>")]
     body = table[table.index("<tbody") :]
     return [re.sub(r"<[^>]+>|\(listed below\)", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", body)]
+
+
+def _reviewed_cases(leeds, notifier, lead, count):
+    """Cases with a rapid review naming a theme, and the Panel's decision on a national review recorded."""
+    from reviews.services import rapid_review_panel_decision_record
+
+    for _ in range(count):
+        case = new_case(leeds, notifier)
+        review = rapid_review_send(incident=case, by=lead, **rapid_review_values(practice_themes=["babies"]))
+        rapid_review_panel_decision_record(
+            incident=case,
+            version=review.versions.get(),
+            on=review.first_sent_on,
+            panel_position="agree",
+            national_review="under_consideration",
+            quality_themes=[],
+            by=lead,
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (THEMES, {}),
+        (THEMES, {"theme": "babies", "sort": "local_authority"}),
+        (THEMES, {"theme": "babies", "download": "csv"}),
+        (DECISIONS, {}),
+        (DECISIONS, {"decision": "under_consideration", "download": "csv"}),
+    ],
+)
+def test_the_members_case_lists_cost_the_same_queries_for_3_cases_as_for_25(
+    leeds, leeds_notifier, leeds_lead, panel_member, url, params
+):
+    client = signed_in(panel_member)
+    _reviewed_cases(leeds, leeds_notifier, leeds_lead, 3)
+    few = _queries(client, url, params)
+    _reviewed_cases(leeds, leeds_notifier, leeds_lead, 22)
+    many = _queries(client, url, params)
+    assert few == many, f"{url} {params}: {few} queries for 3 cases, {many} for 25"

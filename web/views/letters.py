@@ -199,9 +199,9 @@ class LetterView(LetterMixin, ServiceFormView):
         try:
             self.letter = services.letter_ask_for_approval(letter=self.letter, by=by)
         except (ValidationError, TransitionNotAllowed, PermissionDenied):
-            # The changes are kept; the page says why the letter cannot go forward yet.
+            # The changes are kept; the page says so, and why the letter cannot go forward yet.
             self.letter = letter_get(user=by, pk=self.letter.pk)
-            messages.success(self.request, "Letter saved, but not put forward for approval")
+            form.add_error(None, "Your changes are saved, but the letter cannot be put forward for approval yet.")
             raise
         self.success_message = "Letter saved and put forward for approval"
         return letter_url(self.letter)
@@ -338,8 +338,7 @@ def _list_page(request, form_class, rows, *, template, context, csv_name, csv_he
     form = form_class(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, template, {**context, "form": form, "page": None, "query": ""}, status=400)
-    data = form.cleaned_data if form.is_bound else {}
-    rows = rows(data, form.ordering() if form.is_bound else form_class.SORTS[0][0])
+    rows = rows(form.cleaned_data if form.is_bound else {}, form.ordering())
     if request.GET.get("download") == "csv":
         return _csv(csv_name, csv_header, (csv_row(row) for row in rows[:CSV_MAX_ROWS]))
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -374,7 +373,7 @@ def _scoped_cases(user):
 # Letters awaiting approval
 
 LETTER_ORDER = {
-    "waiting": ("updated_at", "pk"),
+    "": ("updated_at", "pk"),
     "newest": ("-updated_at", "-pk"),
     "reference": ("incident__reference", "pk"),
 }
@@ -452,7 +451,7 @@ def practice_theme_counts(*, user):
 
 
 CASE_ORDER = {
-    "newest": (F("rapid_review__first_sent_on").desc(nulls_last=True), "-pk"),
+    "": (F("rapid_review__first_sent_on").desc(nulls_last=True), "-pk"),
     "oldest": (F("rapid_review__first_sent_on").asc(nulls_last=True), "pk"),
     "reference": ("reference",),
     "local_authority": ("notifying_la__name", "reference"),
@@ -514,7 +513,7 @@ def practice_themes(request):
 # National review decisions
 
 DECISION_ORDER = {
-    "newest": (F("decided_on").desc(nulls_last=True), "-pk"),
+    "": (F("decided_on").desc(nulls_last=True), "-pk"),
     "oldest": (F("decided_on").asc(nulls_last=True), "pk"),
     "reference": ("reference",),
     "local_authority": ("notifying_la__name", "reference"),
