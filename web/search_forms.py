@@ -61,10 +61,11 @@ class SearchForm(GovForm):
     status = _choice("Status", Incident.Status.choices, "Select a status from the list")
     incident_from = GovDateField(label="Incident on or after", required=False, not_future=False)
     incident_to = GovDateField(label="Incident on or before", required=False, not_future=False)
+    # Best match first unless asked otherwise (the select's first, empty, option).
     order = forms.ChoiceField(
         label="Sort by",
         required=False,
-        choices=SearchOrder.choices,
+        choices=[("", SearchOrder.RELEVANCE.label)] + [c for c in SearchOrder.choices if c[0] != SearchOrder.RELEVANCE],
         error_messages={"invalid_choice": "Select how to sort the cases from the list"},
     )
 

@@ -196,7 +196,7 @@ def test_the_status_filter_finds_a_withdrawn_case(leeds_case, bradford_case, lee
     assert references(response) == [leeds_case.reference]
 
 
-@pytest.mark.parametrize(("order", "first"), [("newest", "bradford"), ("oldest", "leeds"), ("relevance", "bradford")])
+@pytest.mark.parametrize(("order", "first"), [("newest", "bradford"), ("oldest", "leeds"), ("", "bradford")])
 def test_the_cases_are_sorted_as_asked(leeds_case, bradford_case, secretariat, order, first):
     response = signed_in(secretariat).get(URL, {"status": "notified", "order": order})
 
