@@ -137,6 +137,11 @@ class LetterForm(GovForm):
                 "panel_position"
             ].label = f"The partnership decided: {decision[0].lower()}{decision[1:]}. Does the Panel agree?"
 
+    @classmethod
+    def initial_from(cls, letter):
+        """The form as the letter now stands."""
+        return {name: getattr(letter, name) for name in ("subject", "body_markdown", *cls.DECISION)}
+
     def decision_fields(self):
         return [self[name] for name in self.DECISION if name in self.fields]
 

@@ -222,6 +222,21 @@ def test_asking_for_approval_when_the_text_does_not_say_the_decision_points_at_t
     )[0] in page.content.decode().replace("&#x27;", "'")
 
 
+def test_a_letter_that_is_not_a_response_records_no_decision(reviewed, secretariat):
+    letter = letter_draft(incident=reviewed, by=secretariat, kind=Letter.Kind.GENERAL)
+    client = signed_in(secretariat)
+    html = client.get(letter_page(letter)).content.decode()
+    assert 'id="id_panel_position"' not in html and 'id="id_subject"' in html
+    answers = {"subject": "About your case", "body_markdown": "Dear partners,\r\n\r\nThank you.", "then": "ask"}
+    assert client.post(letter_page(letter), answers).status_code == 302
+    letter = Letter.objects.get(pk=letter.pk)
+    assert (letter.status, letter.subject, letter.body_markdown) == (
+        "awaiting_approval",
+        "About your case",
+        "Dear partners,\n\nThank you.",
+    )
+
+
 def test_the_preview_is_a_pdf_shown_in_the_browser(response, secretariat, panel_member):
     for person in (secretariat, panel_member):
         preview = signed_in(person).get(step("preview", response))

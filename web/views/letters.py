@@ -183,8 +183,7 @@ class LetterView(LetterMixin, ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs() | {"letter": self.letter}
         if self.request.method == "GET":
-            names = ("subject", "body_markdown", *lf.LetterForm.DECISION)
-            kwargs["initial"] = {name: getattr(self.letter, name) for name in names}
+            kwargs["initial"] = lf.LetterForm.initial_from(self.letter)
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -213,10 +212,7 @@ def _letter_page_with_error(request, letter, message, status):
     step = lf.StepForm(data={})
     step.is_valid()
     step.add_error(None, message)
-    form = lf.LetterForm(
-        letter=letter,
-        initial={name: getattr(letter, name) for name in ("subject", "body_markdown", *lf.LetterForm.DECISION)},
-    )
+    form = lf.LetterForm(letter=letter, initial=lf.LetterForm.initial_from(letter))
     context = letter_context(request, letter, form=form, step=step, forms_with_errors=True)
     return render(request, "web/letters/letter.html", context, status=status)
 
@@ -230,7 +226,7 @@ class LetterStepView(LetterMixin, View):
 
     def post(self, request, pk):
         try:
-            letter = type(self).service(letter=self.letter, by=request.user)
+            letter = self.service(letter=self.letter, by=request.user)
         except PermissionDenied as error:
             return _letter_page_with_error(request, self.letter, str(error) or "Your role does not allow this.", 403)
         except TransitionNotAllowed as error:
@@ -258,13 +254,12 @@ class LetterQuestionView(LetterMixin, ServiceFormView):
 
     step = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.letter = letter_or_404(request, kwargs["pk"])
-            if not letter_steps(request.user, self.letter)[self.step] and request.method == "GET":
-                # Not offered now (the state or the role): the letter's page says what can be done.
-                return HttpResponseRedirect(letter_url(self.letter))
-        return super(LetterMixin, self).dispatch(request, *args, **kwargs)
+    def get(self, request, *args, **kwargs):
+        if not letter_steps(request.user, self.letter)[self.step]:
+            # Not offered now (the state or the role): the letter's page says what can be done. A POST still
+            # goes to the service, which says why not.
+            return HttpResponseRedirect(letter_url(self.letter))
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
