@@ -345,6 +345,28 @@ def test_an_executable_is_refused_with_415_on_the_file_field(secretariat, leeds,
     assert not Incident.objects.exists()
 
 
+def test_a_file_too_large_is_refused_with_413_on_the_file_field(secretariat, leeds, panel, london_time, settings):
+    settings.DOCUMENT_MAX_BYTES = 100
+    client = signed_in(secretariat)
+    with london_time("2022-09-14"):
+        answer_every_question(client)
+        response = client.post(reverse("web:offline-check"), {"offline_document": pdf_upload()})
+    assert response.status_code == 413
+    assert error_summary_links(response) == ["id_offline_document"]
+    assert "The file must be smaller than" in text(response)
+    assert not Incident.objects.exists()
+
+
+def test_keying_twice_makes_one_case(secretariat, leeds, panel, london_time):
+    client = signed_in(secretariat)
+    with london_time("2022-09-14"):
+        answer_every_question(client)
+        client.post(reverse("web:offline-check"), {"offline_document": pdf_upload()})
+        again = client.post(reverse("web:offline-check"), {"offline_document": pdf_upload()})
+    assert again["Location"] == reverse("web:offline-start")
+    assert Incident.objects.count() == 1
+
+
 def test_the_services_answer_on_an_earlier_page_links_to_its_section(secretariat, leeds, panel, london_time):
     client = signed_in(secretariat)
     # Received before the authority became aware of it: the service says so.
@@ -399,6 +421,22 @@ def test_the_keyed_page_is_the_secretariats_and_a_stranger_is_told_no_such_case(
     url = reverse("web:offline-keyed", args=[keyed.reference])
     assert signed_in(bradford_notifier).get(url).status_code == 403  # Bradford's own case, not its page
     assert signed_in(leeds_notifier).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("web:queue"),
+        reverse("web:queue-overdue"),
+        reverse("web:offline-start"),
+        reverse("web:offline-check"),
+        reverse("web:regions"),
+    ],
+)
+def test_someone_not_signed_in_is_asked_to_sign_in(url, db):
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sign-in"))
 
 
 # Returning a rapid review ----------------------------------------------------------------------------------

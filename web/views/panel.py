@@ -436,8 +436,6 @@ def queue_list(request, slug):
     form = queue.form_class(request.GET if asked else None, regions=list(Region.objects.all()))
     rows = form.filtered(queue.rows(user, ctx.today), today=ctx.today)
     if request.GET.get("download") == "csv":
-        if form.is_bound and form.errors:
-            rows = rows.none()
         items = (queue.csv_row(item, ctx) for item in rows[:CSV_MAX_ROWS].iterator(chunk_size=500))
         return csv_download(f"{queue.slug}-{ctx.today.isoformat()}.csv", queue.csv_headings, items)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -691,11 +689,16 @@ class OfflineCheckView(OfflineMixin, ServiceFormView):
         self.answers = answers_of(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
+    def unanswered(self):
+        """A question not yet answered (or answers already keyed, then gone): back to that question."""
         missing = first_unanswered(self.answers)
-        if missing:
-            return HttpResponseRedirect(reverse(f"web:{missing}"))
-        return super().get(request, *args, **kwargs)
+        return HttpResponseRedirect(reverse(f"web:{missing}")) if missing else None
+
+    def get(self, request, *args, **kwargs):
+        return self.unanswered() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.unanswered() or super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         form = kwargs.get("form")
@@ -710,15 +713,11 @@ class OfflineCheckView(OfflineMixin, ServiceFormView):
             local_authority=la,
             errors=errors,
             confirmation_working_days=OFFLINE_CONFIRMATION_WORKING_DAYS,
-            method=self.answers.get("offline_method"),
             **kwargs,
         )
 
     def perform(self, form):
         answers = self.answers
-        missing = first_unanswered(answers)
-        if missing:
-            raise ValidationError("Answer every question before you key the notification.")
         la = _local_authority(answers["local_authority"])
         if la is None:
             raise ValidationError({"local_authority": "Select the local authority that sent the notification"})
