@@ -27,4 +27,4 @@ class Command(BaseCommand):
                 record = version_text_index(version=RapidReviewVersion.objects.get(pk=pk))
             indexed += 1
             empty += not record.text
-        self.stdout.write(f"Indexed {indexed} rapid review versions; {empty} gave no text (see the log for why).")
+        self.stdout.write(f"Rapid review versions indexed: {indexed}; with no text: {empty} (the log says why).")
