@@ -4,7 +4,15 @@ from django.contrib import admin
 
 from incidents.admin import NeverDeleted, ReadOnlyHistoryAdmin, ReadOnlyInline
 
-from .models import Lcspr, LcsprMilestone, LcsprPause, RapidReview, RapidReviewVersion, Recommendation
+from .models import (
+    Lcspr,
+    LcsprMilestone,
+    LcsprPause,
+    RapidReview,
+    RapidReviewText,
+    RapidReviewVersion,
+    Recommendation,
+)
 
 
 class ReadOnlyAdmin(NeverDeleted, admin.ModelAdmin):
@@ -93,3 +101,13 @@ class RecommendationAdmin(NeverDeleted, ReadOnlyHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.concrete_fields]
+
+
+@admin.register(RapidReviewText)
+class RapidReviewTextAdmin(ReadOnlyAdmin):
+    """The text read from each version's document for search: to check what a search can find."""
+
+    list_display = ["version", "truncated", "indexed_at"]
+    list_select_related = ["version__rapid_review__incident"]
+    search_fields = ["version__rapid_review__incident__reference"]
+    exclude = ["search_vector"]

@@ -19,6 +19,7 @@ MADE_BY_THE_SERVICES = {
     "incidents.ReferenceSequence",
     "reviews.RapidReview",
     "reviews.RapidReviewVersion",
+    "reviews.RapidReviewText",
     "reviews.Lcspr",
     "reviews.LcsprPause",
     "reviews.LcsprMilestone",

@@ -82,9 +82,14 @@ def service_header(context):
     params = {"serviceName": context["service_name"], "serviceUrl": reverse("home")}
     if request.user.is_authenticated:
         path = request.path
-        links = [("Home", reverse("home")), ("Cases", reverse("web:case-list"))]
-        if request.user.has_perm("reports.view_statistics"):
-            links.append(("Statistics", reverse("web:statistics")))
+        user = request.user
+        links = [("Home", reverse("home"))]
+        if user.has_perm("incidents.read_cases"):
+            links += [("Cases", reverse("web:case-list")), ("Search", reverse("web:search"))]
+        if user.has_perm("letters.view_letter"):  # asked of no letter: the Panel's caseworkers
+            links.append(("Letters to approve", reverse("web:letters-awaiting-approval")))
+        if user.has_perm("reports.view_statistics"):
+            links += [("Statistics", reverse("web:statistics")), ("Regions", reverse("web:regions"))]
         links.append(("API tokens", reverse("web:tokens")))
         params["navigation"] = [
             {"href": href, "text": text, "active": path == href or (href != "/" and path.startswith(href))}
