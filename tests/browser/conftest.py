@@ -109,7 +109,13 @@ def sign_out(page):
 
 
 def page_check(page, name):
-    """What every page must be: title, one h1, a skip link, no serious axe violation. Keeps a screenshot."""
+    """What every page must be: title, one h1, a skip link, no serious axe violation. Keeps a screenshot.
+
+    A click that submits a form returns before the next page has loaded: wait until nothing is in flight
+    and the page is complete, so the page checked is the one the click led to.
+    """
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.readyState === 'complete' && document.title.length > 0")
     title = page.title()
     assert re.fullmatch(rf"(Error: )?.+ – {re.escape(SERVICE)} – GOV\.UK", title), title
     assert page.locator("h1").count() == 1, f"{page.url}: {page.locator('h1').count()} h1 elements"
