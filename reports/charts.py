@@ -48,7 +48,16 @@ def _svg(figure, title):
     # holds the figures.
     svg = re.sub(r"<svg ", '<svg role="img" aria-label="' + _attribute(title) + '" class="app-chart" ', svg, count=1)
     # Drawn to the width of its column (the viewBox keeps the proportions), not at a fixed size in points.
-    return re.sub(r'(<svg[^>]*?) width="[^"]+" height="[^"]+"', r"\1", svg, count=1)
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]+" height="[^"]+"', r"\1", svg, count=1)
+    # The page's content security policy allows no inline styles: matplotlib's style attributes become
+    # SVG presentation attributes (the same properties), and its stylesheet of line-join defaults goes.
+    svg = re.sub(r"\s*<defs>\s*<style[^>]*>.*?</style>\s*</defs>", "", svg, flags=re.S)
+    return re.sub(r'style="([^"]*)"', _presentation_attributes, svg)
+
+
+def _presentation_attributes(match):
+    declarations = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in declarations)
 
 
 def _attribute(text):

@@ -71,8 +71,13 @@ def page(browser, live_server, request):
     """A fresh browser context (no cookies) on the live server; a screenshot is kept if the test fails."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(15_000)
+    # axe-core is put into every page before its own scripts by Playwright, not by an inline script,
+    # which the content security policy would refuse.
+    context.add_init_script(path=str(AXE))
     tab = context.new_page()
     tab.visited = []
+    tab.refused = []
+    tab.on("console", lambda message: _note_refusal(tab, message))
     tab.artifacts = ARTIFACTS / "screenshots" / re.sub(r"[^\w.-]+", "-", request.node.name)
     shutil.rmtree(tab.artifacts, ignore_errors=True)
     tab.artifacts.mkdir(parents=True)
@@ -88,6 +93,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+def _note_refusal(page, message):
+    """A console error about the content security policy: something the page needs was refused."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        page.refused.append(message.text)
 
 
 def sign_in(page, user, password=None):
@@ -123,7 +134,7 @@ def page_check(page, name):
     assert skip.count() == 1 and skip.get_attribute("href") == "#main-content"
     assert page.locator("#main-content").count() == 1
 
-    page.add_script_tag(path=str(AXE))
+    assert not page.refused, f"{page.url}: the content security policy refused {page.refused}"
     results = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}

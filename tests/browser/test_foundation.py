@@ -64,6 +64,12 @@ def test_sign_in_home_cases_case_tokens_and_another_authoritys_case(page, leeds,
         page.get_by_role("link", name=link).click()
         page_check(page, name)
 
+    page.goto("/api/docs/")  # Swagger UI's script is a file: the policy refuses nothing
+    expect(page.locator(".swagger-ui")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not page.refused, page.refused
+
+    page.goto("/")
     sign_out(page)
     sign_in(page, bradford_notifier)
     response = page.goto(f"/cases/{case.reference}/")

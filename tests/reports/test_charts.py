@@ -27,6 +27,7 @@ def test_a_chart_is_an_image_named_for_what_it_shows_with_its_labels_as_text():
     for label in ("2022-04", "2022-06", "Death", "Serious harm"):
         assert label in texts
     assert "<script" not in svg
+    assert "style" not in svg  # presentation attributes only: the content security policy allows no inline style
 
 
 def test_the_same_figures_draw_the_same_bytes_and_others_do_not():
