@@ -1,0 +1,31 @@
+"""`manage.py check --deploy` with a live service's settings reports nothing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_with_production_settings_is_clean(tmp_path):
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"DEBUG", "PYTEST_VERSION", "SECRET_KEY"}
+    }
+    environment.update(
+        DEBUG="false",
+        SECRET_KEY="k7$Qe!w2Zr9^tY4u#iO0pA8sD5fG3hJ6lZx1cV-a-long-random-production-key",
+        ALLOWED_HOSTS="csprp.example.gov.uk",
+        VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
