@@ -117,6 +117,17 @@ def age_field(label, *, help_text=""):
     )
 
 
+def filter_select(label, *, choices, any_label="Any", error):
+    """A list's optional filter: a select whose empty choice means any."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", any_label), *choices],
+        widget=forms.Select,
+        error_messages={"invalid_choice": error},
+    )
+
+
 def radio_field(label, *, choices, error, required=True, help_text=""):
     return forms.ChoiceField(
         label=label,

@@ -11,7 +11,7 @@ from incidents.codes import LcsprDecision, NationalReview, PanelPosition, Practi
 from letters.models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, Letter
 from letters.rendering import long_date
 
-from .forms import SHORT_TEXT_MAX_LENGTH, GovForm, radio_field, text_field
+from .forms import SHORT_TEXT_MAX_LENGTH, GovForm, filter_select, radio_field, text_field
 
 SUBJECT_MAX_LENGTH = Letter._meta.get_field("subject").max_length
 # A case reference typed to narrow a list: longer than any reference, short enough to be harmless.
@@ -226,13 +226,7 @@ class LettersToApproveForm(ListForm):
         ("reference", "Case reference"),
     )
 
-    kind = forms.ChoiceField(
-        label="Kind of letter",
-        required=False,
-        choices=[("", "Any")] + Letter.Kind.choices,
-        widget=forms.Select,
-        error_messages={"invalid_choice": "Select a kind of letter from the list"},
-    )
+    kind = filter_select("Kind of letter", choices=Letter.Kind.choices, error="Select a kind of letter from the list")
 
 
 class PracticeThemeForm(ListForm):
@@ -243,20 +237,13 @@ class PracticeThemeForm(ListForm):
         ("local_authority", "Local authority"),
     )
 
-    theme = forms.ChoiceField(
-        label="Practice theme",
-        required=False,
-        choices=[("", "Any theme")] + PracticeTheme.choices,
-        widget=forms.Select,
-        error_messages={"invalid_choice": "Select a practice theme from the list"},
+    theme = filter_select(
+        "Practice theme",
+        choices=PracticeTheme.choices,
+        any_label="Any theme",
+        error="Select a practice theme from the list",
     )
-    reason = forms.ChoiceField(
-        label="Reason at rapid review",
-        required=False,
-        choices=[("", "Any")] + Reason.choices,
-        widget=forms.Select,
-        error_messages={"invalid_choice": "Select a reason from the list"},
-    )
+    reason = filter_select("Reason at rapid review", choices=Reason.choices, error="Select a reason from the list")
 
 
 class NationalReviewForm(ListForm):
@@ -267,10 +254,6 @@ class NationalReviewForm(ListForm):
         ("local_authority", "Local authority"),
     )
 
-    decision = forms.ChoiceField(
-        label="Decision",
-        required=False,
-        choices=[("", "Any decision")] + NationalReview.choices,
-        widget=forms.Select,
-        error_messages={"invalid_choice": "Select a decision from the list"},
+    decision = filter_select(
+        "Decision", choices=NationalReview.choices, any_label="Any decision", error="Select a decision from the list"
     )

@@ -15,7 +15,7 @@ from notices.selectors import CHASED_KINDS
 from organisations.models import Organisation
 
 from .forms import SHORT_TEXT_MAX_LENGTH, GovDateField, GovForm, age_field, radio_field, text_field
-from .notification_forms import NAME_MAX_LENGTH, IncidentForm
+from .notification_forms import NAME_MAX_LENGTH, DatesForm, IncidentForm
 
 REFERENCE_MAX_LENGTH = 30
 
@@ -206,12 +206,9 @@ class OfflineReceivedForm(GovForm):
     )
 
 
-class OfflineDatesForm(GovForm):
-    incident_date = GovDateField(
-        label="Date of the incident",
-        help_text="For example, 27 3 2025. If it happened over several days, give the day it was most serious.",
-        error_messages={"required": "Enter the date of the incident"},
-    )
+class OfflineDatesForm(DatesForm):
+    """The authority's own dates page, said of the authority rather than to it."""
+
     la_aware_date = GovDateField(
         label="Date the local authority became aware of it",
         help_text="The local authority should notify the Panel within 5 working days of this date.",
