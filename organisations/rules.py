@@ -5,6 +5,7 @@ rule repeats `is_superuser`.
 """
 
 import rules
+from django_otp import user_has_device
 
 from .selectors import user_scope
 
@@ -50,3 +51,22 @@ def leads_for(user, local_authority):
         and local_authority.partnership_id is not None
         and local_authority.partnership_id in user_scope(user=user).partnership_ids
     )
+
+
+@rules.predicate
+def must_use_second_factor(user):
+    """Panel people and administrators see cases from every local authority in England (or can grant that),
+    so a password alone is not enough for them (issue 13: sign-in security)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or bool(user_scope(user=user).panel_roles)
+
+
+@rules.predicate
+def has_second_factor(user):
+    """Has set up an authenticator app: anyone who has is asked for a code at every sign-in."""
+    return user.is_authenticated and user_has_device(user, confirmed=True)
+
+
+# Who is asked for a code from an authenticator app before the service lets them in.
+needs_second_factor = must_use_second_factor | has_second_factor
