@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WEB_PORT ?= 8000
 
-.PHONY: run test lint install migrate clean
+.PHONY: run test lint audit install migrate clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Known vulnerabilities in the pinned packages (pip-audit, npm audit) and bandit's checks of our code.
+audit: install
+	BIN=$(BIN) bin/audit
 
 clean:
 	rm -rf $(VENV) var node_modules $(FRONTEND)
