@@ -5,6 +5,7 @@ kombu's filesystem transport under var/celery/, and a file-based cache. DATABASE
 switch to PostgreSQL and Redis.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "govuk_frontend_django",
     "organisations",
+    "audit",
     "deadlines",
     "incidents",
     "reviews",
@@ -74,15 +76,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Wraps everything below: a database lost mid-request is a 503 with Retry-After, not a 500.
+    "health.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who needs a second factor (organisations.rules.needs_second_factor) reaches nothing else until they give one.
+    "django_otp.middleware.OTPMiddleware",
+    "organisations.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csprp.urls"
@@ -124,6 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 # Who may do what is declared once, as django-rules predicates in each app's rules.py.
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -133,6 +144,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in security (issue 13). Ten wrong passwords for one email address lock it for an hour (or until an
+# administrator unlocks it in the admin); counted by email address, not by IP address, so that an attacker
+# moving between addresses gains nothing, and so that an address that has no account locks just the same.
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=60))
+# A locked account stays locked for the cool-off from its tenth failure, not from the latest try, so the page
+# can say how long to wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "organisations.views.sign_in_email"
+AXES_LOCKOUT_CALLABLE = "organisations.views.locked_out"
+# Two-factor authentication (django-otp): an authenticator app's 6-digit codes, and single-use recovery codes.
+# After each wrong code the next is not even checked for 2^(n-1) seconds (n wrong codes in a row): 10 wrong
+# codes cost 8.5 minutes, 20 cost six days.
+OTP_TOTP_ISSUER = "CSPRP"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
@@ -256,11 +285,22 @@ REST_FRAMEWORK = {
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "incidents.workflow.api_exception_handler",
+    # Requests a minute, per person (by API token or session) and per address for requests without one; over
+    # the rate the API answers 429 with Retry-After. Counted in the cache (Redis when REDIS_URL is set).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_RATE_USER", default="600/minute"),
+        "anon": env("API_RATE_ANON", default="60/minute"),
+    },
 }
 # django-rest-knox keeps only a SHA-512 digest of each API token; the token itself is shown once.
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_TTL": None,
+    # A token stops working this many days after it is made; its owner revokes it sooner on the tokens page.
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
     "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -302,7 +342,9 @@ SPECTACULAR_SETTINGS = {
 # Security ------------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Signed out after 30 minutes without a request: every request starts the 30 minutes again.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -24,7 +24,8 @@ api_v1 = [
 handler400 = "incidents.workflow.error_bad_request"
 handler403 = "incidents.workflow.error_permission_denied"
 handler404 = "incidents.workflow.error_not_found"
-handler500 = "incidents.workflow.error_server"
+# A database gone away is a 503 (health.middleware), whatever raised it.
+handler500 = "health.middleware.error_server"
 
 urlpatterns = [
     path("", home, name="home"),
