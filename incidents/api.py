@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from audit.services import Action, access_record
 from deadlines.filters import DeadlineFilter
 from deadlines.models import Deadline
 from deadlines.selectors import deadline_list
@@ -92,7 +93,15 @@ class IncidentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=IncidentDetailSerializer)
     def retrieve(self, request, reference=None):
-        return self._show(self._case().reference)
+        incident = self._case()
+        access_record(
+            request=request,
+            action=Action.VIEWED_CASE,
+            kind="case",
+            identifier=incident.reference,
+            case_reference=incident.reference,
+        )
+        return self._show(incident.reference)
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):
@@ -159,7 +168,15 @@ class IncidentViewSet(viewsets.GenericViewSet):
         incident = self._case()
         if not incident.offline_document:
             raise Http404
-        return document_download(incident.offline_document, name=f"{incident.reference}-original")
+        name = f"{incident.reference}-original"
+        access_record(
+            request=request,
+            action=Action.VIEWED_DOCUMENT,
+            kind="offline_notification",
+            identifier=name,
+            case_reference=incident.reference,
+        )
+        return document_download(incident.offline_document, name=name)
 
 
 class DeadlineListApi(generics.ListAPIView):

@@ -12,6 +12,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from audit.services import Action, access_record
 from incidents.api import require_case_reader
 from incidents.models import Incident
 from incidents.selectors import incident_get
@@ -43,13 +44,25 @@ class LetterViewSet(viewsets.GenericViewSet):
         letter = letter_get(user=self.request.user, pk=letter.pk)
         return Response(self.get_serializer(letter).data, status=status_code)
 
+    def _record(self, letter, *, kind="letter", identifier=None):
+        """The access log's row for what this view shows of the letter (audit.services)."""
+        access_record(
+            request=self.request,
+            action=Action.VIEWED_LETTER,
+            kind=kind,
+            identifier=identifier or letter.pk,
+            case_reference=letter.incident.reference,
+        )
+
     def list(self, request):
         require_case_reader(request.user)
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(self.get_serializer(self._letter()).data)
+        letter = self._letter()
+        self._record(letter)
+        return Response(self.get_serializer(letter).data)
 
     @extend_schema(request=LetterCreateSerializer, responses={201: LetterSerializer})
     def create(self, request):
@@ -114,7 +127,9 @@ class LetterViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
         """The letter as it would be issued today; never once it is issued."""
-        pdf = services.letter_preview(letter=self._letter(), by=request.user)
+        letter = self._letter()
+        pdf = services.letter_preview(letter=letter, by=request.user)
+        self._record(letter, kind="letter_preview")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="preview.pdf"'
         return response
@@ -126,4 +141,6 @@ class LetterViewSet(viewsets.GenericViewSet):
         letter = self._letter()
         if letter.status != Letter.Status.ISSUED:
             raise Http404
-        return document_download(letter.pdf, name=f"{letter.incident.reference}-letter-{letter.pk}")
+        name = f"{letter.incident.reference}-letter-{letter.pk}"
+        self._record(letter, kind="letter_pdf", identifier=name)
+        return document_download(letter.pdf, name=name)

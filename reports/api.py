@@ -11,6 +11,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import Action, access_record
+
 from .figures import annual_report, report_skeleton
 from .rules import VIEW_STATISTICS
 from .serializers import AnnualReportQuerySerializer
@@ -61,4 +63,12 @@ class AnnualReportApi(APIView):
             raise PermissionDenied("Only the Panel's caseworkers and analysts see the national statistics.")
         query = AnnualReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(annual_report(date_from=query.validated_data["from"], date_to=query.validated_data["to"]))
+        period = query.validated_data
+        access_record(
+            request=request,
+            action=Action.EXPORTED,
+            kind="annual_report",
+            identifier=f"{period['from']}-to-{period['to']}",
+            detail={"filters": {"from": str(period["from"]), "to": str(period["to"])}},
+        )
+        return Response(annual_report(date_from=period["from"], date_to=period["to"]))

@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import Action, access_record
 from incidents.api_schema import DETAIL
 from organisations.serializers import EARLIEST_DATE, StrictSerializer
 
@@ -63,7 +64,9 @@ class CaseExportApi(ExportApi):
             lines = case_export()
         except PseudonymKeyMissing as error:
             return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        return csv_download(lines, filename="cases-pseudonymised.csv")
+        filename = "cases-pseudonymised.csv"
+        access_record(request=request, action=Action.EXPORTED, kind="cases_pseudonymised", identifier=filename)
+        return csv_download(lines, filename=filename)
 
 
 class DfeQuerySerializer(StrictSerializer):
@@ -99,4 +102,7 @@ class DfeExportApi(ExportApi):
         query.is_valid(raise_exception=True)
         years = query.validated_data
         lines = dfe_export(from_year=years["from_year"], to_year=years["to_year"])
-        return csv_download(lines, filename=f"sin-statistics-{years['from_year']}-{years['to_year']}.csv")
+        filename = f"sin-statistics-{years['from_year']}-{years['to_year']}.csv"
+        detail = {"filters": {name: str(value) for name, value in years.items()}}
+        access_record(request=request, action=Action.EXPORTED, kind="dfe_tables", identifier=filename, detail=detail)
+        return csv_download(lines, filename=filename)

@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import Action, access_record
 from incidents.api_schema import REVIEW_DOCUMENT_RESPONSES
 from incidents.models import Incident
 from incidents.selectors import incident_get
@@ -61,13 +62,25 @@ class CaseApi(APIView):
         except Incident.DoesNotExist:
             raise Http404 from None
 
+    def record(self, incident, *, kind, action=Action.VIEWED_CASE, identifier=None):
+        """The access log's row for what this view shows of the case (audit.services)."""
+        access_record(
+            request=self.request,
+            action=action,
+            kind=kind,
+            identifier=identifier or incident.reference,
+            case_reference=incident.reference,
+        )
+
 
 class RapidReviewApi(CaseApi):
     parser_classes = [MultiPartParser]  # the review travels as a document with its findings
 
     @extend_schema(responses=RapidReviewSerializer)
     def get(self, request, reference):
-        review = get_object_or_404(RapidReview.objects.prefetch_related("versions"), incident=self.case(reference))
+        incident = self.case(reference)
+        review = get_object_or_404(RapidReview.objects.prefetch_related("versions"), incident=incident)
+        self.record(incident, kind="rapid_review")
         return Response(RapidReviewSerializer(review).data)
 
     @extend_schema(request=RapidReviewInputSerializer, responses={201: RapidReviewSerializer})
@@ -107,7 +120,9 @@ class RapidReviewDocumentApi(CaseApi):
         incident = self.case(reference)
         review = get_object_or_404(RapidReview, incident=incident)
         version = get_object_or_404(review.versions, number=number)
-        return document_download(version.document, name=f"{incident.reference}-rapid-review-v{number}")
+        name = f"{incident.reference}-rapid-review-v{number}"
+        self.record(incident, kind="rapid_review_document", action=Action.VIEWED_DOCUMENT, identifier=name)
+        return document_download(version.document, name=name)
 
 
 class RapidReviewReturnApi(CaseApi):
@@ -158,7 +173,9 @@ class LcsprApiBase(CaseApi):
 class LcsprApi(LcsprApiBase):
     @extend_schema(responses=LcsprSerializer)
     def get(self, request, reference):
-        return self.show(self.case_with_lcspr(reference))
+        incident = self.case_with_lcspr(reference)
+        self.record(incident, kind="lcspr")
+        return self.show(incident)
 
     @extend_schema(request=LcsprUpdateSerializer, responses=LcsprSerializer)
     def patch(self, request, reference):
@@ -211,10 +228,13 @@ class LcsprFinalReportApi(LcsprActionApi):
 
     @extend_schema(responses=REVIEW_DOCUMENT_RESPONSES)
     def get(self, request, reference):
-        lcspr = Lcspr.objects.get(incident=self.case_with_lcspr(reference))
+        incident = self.case_with_lcspr(reference)
+        lcspr = Lcspr.objects.get(incident=incident)
         if not lcspr.final_report:
             raise Http404
-        return document_download(lcspr.final_report, name=f"{reference}-final-report")
+        name = f"{incident.reference}-final-report"
+        self.record(incident, kind="final_report", action=Action.VIEWED_DOCUMENT, identifier=name)
+        return document_download(lcspr.final_report, name=name)
 
     @extend_schema(request=FinalReportInputSerializer, responses=LcsprSerializer)
     def post(self, request, reference):
@@ -233,7 +253,9 @@ class LcsprMilestonesApi(LcsprApiBase):
 class RecommendationsApi(LcsprApiBase):
     @extend_schema(responses=RecommendationSerializer(many=True))
     def get(self, request, reference):
-        recommendations = Recommendation.objects.filter(lcspr__incident=self.case_with_lcspr(reference))
+        incident = self.case_with_lcspr(reference)
+        recommendations = Recommendation.objects.filter(lcspr__incident=incident)
+        self.record(incident, kind="recommendations")
         return Response(RecommendationSerializer(recommendations, many=True).data)
 
     @extend_schema(request=RecommendationInputSerializer, responses={201: RecommendationSerializer})

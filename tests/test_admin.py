@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"organisations", "deadlines", "incidents", "reviews", "letters", "notices", "health"}
+OUR_APPS = {"organisations", "audit", "deadlines", "incidents", "reviews", "letters", "notices", "health"}
 
 # Made only by the services, so that each has its timeline event and deadlines: never added in the admin.
 MADE_BY_THE_SERVICES = {
@@ -26,6 +26,8 @@ MADE_BY_THE_SERVICES = {
     "reviews.Recommendation",
     "letters.Letter",
     "notices.Notice",
+    # Recorded by the views that show what it names (audit.services.access_record), and never changed.
+    "audit.AccessEvent",
 }
 
 

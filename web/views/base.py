@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.views.generic import FormView
 from django_fsm import TransitionNotAllowed
 
+from audit.services import Action, access_record
 from incidents.selectors import incident_get
 from incidents.workflow import DocumentRejected
 
@@ -24,13 +25,31 @@ def case_or_404(request, reference):
         raise Http404("No such case.") from None
 
 
+def case_view_record(request, incident):
+    """The access log's row for a page that shows a case (audit.services)."""
+    access_record(
+        request=request,
+        action=Action.VIEWED_CASE,
+        kind="case",
+        identifier=incident.reference,
+        case_reference=incident.reference,
+    )
+
+
 class CaseMixin(LoginRequiredMixin):
-    """A view of one case, found by its reference among the cases the person may see."""
+    """A view of one case, found by its reference among the cases the person may see.
+
+    Every page of a case that is shown (a GET answered 200) is recorded in the access log, before the page
+    is rendered; a refusal or a redirect shows nothing of the case and is not.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.incident = case_or_404(request, kwargs["reference"])
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and hasattr(self, "incident"):
+            case_view_record(request, self.incident)
+        return response
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(incident=self.incident, **kwargs)

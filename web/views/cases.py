@@ -17,7 +17,7 @@ from reviews.selectors import lcspr_of, rapid_review_of
 
 from ..actions import case_actions
 from ..forms import GovDateField, GovForm
-from .base import case_or_404
+from .base import case_or_404, case_view_record
 from .panel import queue_home
 
 CASES_PER_PAGE = 25
@@ -101,6 +101,7 @@ def case_list(request):
 def case_detail(request, reference):
     incident = case_or_404(request, reference)
     user = request.user
+    case_view_record(request, incident)
     return render(
         request,
         "web/case.html",

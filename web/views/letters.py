@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django.views import View
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from audit.services import Action, access_filters, access_record
 from incidents.codes import NationalReview, PracticeTheme, QualityTheme
 from incidents.converters import CASE_REFERENCE
 from incidents.selectors import incident_list
@@ -121,13 +122,28 @@ class LetterNewView(CaseFormView):
 # The letter's page ----------------------------------------------------------------------------------------
 
 
+def letter_view_record(request, letter, *, kind="letter"):
+    """The access log's row for a page or PDF that shows a letter (audit.services)."""
+    access_record(
+        request=request,
+        action=Action.VIEWED_LETTER,
+        kind=kind,
+        identifier=letter.pk,
+        case_reference=letter.incident.reference,
+    )
+
+
 class LetterMixin(LoginRequiredMixin):
-    """A view of one letter, found among those the person may see (404 for any other)."""
+    """A view of one letter, found among those the person may see (404 for any other). Each page of it that
+    is shown (a GET answered 200) is recorded in the access log before it is rendered."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.letter = letter_or_404(request, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and hasattr(self, "letter"):
+            letter_view_record(request, self.letter)
+        return response
 
 
 def letter_steps(user, letter):
@@ -304,6 +320,7 @@ def letter_preview(request, pk):
         return _letter_page_with_error(request, letter, str(error) or "Your role does not allow this.", 403)
     except ObjectDoesNotExist:
         raise Http404("No such letter.") from None
+    letter_view_record(request, letter, kind="letter_preview")
     return _pdf_shown(request, pdf, filename=f"{letter.incident.reference}-letter-{letter.pk}-preview.pdf")
 
 
@@ -343,6 +360,13 @@ def _list_page(request, form_class, rows, *, template, context, csv_name, csv_he
         return render(request, template, {**context, "form": form, "page": None, "query": ""}, status=400)
     rows = rows(form.cleaned_data if form.is_bound else {}, form.ordering())
     if request.GET.get("download") == "csv":
+        access_record(
+            request=request,
+            action=Action.EXPORTED,
+            kind=request.resolver_match.url_name,
+            identifier=f"{csv_name}.csv",
+            detail={"filters": access_filters(request.GET)},
+        )
         return _csv(csv_name, csv_header, (csv_row(row) for row in rows[:CSV_MAX_ROWS]))
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     for row in page.object_list if shown else ():

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_fsm import can_proceed
 
+from audit.services import Action, access_filters, access_record
 from casefile import selectors
 from deadlines.models import Deadline
 from deadlines.workingdays import WorkingCalendar
@@ -436,8 +437,16 @@ def queue_list(request, slug):
     form = queue.form_class(request.GET if asked else None, regions=list(Region.objects.all()))
     rows = form.filtered(queue.rows(user, ctx.today), today=ctx.today)
     if request.GET.get("download") == "csv":
+        filename = f"{queue.slug}-{ctx.today.isoformat()}.csv"
+        access_record(
+            request=request,
+            action=Action.EXPORTED,
+            kind=f"queue-{queue.slug}",
+            identifier=filename,
+            detail={"filters": access_filters(request.GET)},
+        )
         items = (queue.csv_row(item, ctx) for item in rows[:CSV_MAX_ROWS].iterator(chunk_size=500))
-        return csv_download(f"{queue.slug}-{ctx.today.isoformat()}.csv", queue.csv_headings, items)
+        return csv_download(filename, queue.csv_headings, items)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -878,7 +887,15 @@ def regions(request):
             [a["region__name"], a["name"], a["code"], a["open_cases"], a["overdue_deadlines"], a["late_notifications"]]
             for a in authorities
         )
-        return csv_download(f"regions-{on.isoformat()}.csv", (*REGION_CSV_HEADINGS, late_heading), rows)
+        filename = f"regions-{on.isoformat()}.csv"
+        access_record(
+            request=request,
+            action=Action.EXPORTED,
+            kind="regions",
+            identifier=filename,
+            detail={"filters": access_filters(request.GET)},
+        )
+        return csv_download(filename, (*REGION_CSV_HEADINGS, late_heading), rows)
     by_region = {}
     for authority in authorities:
         by_region.setdefault(authority["region_id"], []).append(authority)

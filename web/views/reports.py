@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from audit.services import Action, access_record
 from incidents.workflow import today
 from reports.charts import bar_chart
 from reports.figures import annual_report
@@ -58,8 +59,16 @@ def annual(request):
         table = next((t for t in tables if t.name == wanted), None)
         if table is None:
             raise Http404("No such table.")
+        filename = f"{table.name}-{start}-to-{end}.csv"
+        access_record(
+            request=request,
+            action=Action.EXPORTED,
+            kind="statistics_table",
+            identifier=filename,
+            detail={"filters": {"table": table.name, "period_from": str(start), "period_to": str(end)}},
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{table.name}-{start}-to-{end}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         writer = csv.writer(response)
         writer.writerow([column or "Item" for column in table.columns])
         writer.writerows(table.rows)

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 
+from audit.services import Action, access_filters, access_record
 from incidents.workflow import today
 from reviews.selectors import case_search, search_passages
 
@@ -53,9 +54,20 @@ def search(request):
         return render(request, TEMPLATE, {"form": form}, status=400)
     criteria = form.criteria()
     cases = case_search(user=request.user, **criteria)
+    # The words may be a child's name: the access log keeps only that words were given (audit.services).
+    filters = access_filters(request.GET, free_text=("words",))
     if request.GET.get("download") == "csv":
-        return csv_download(f"case-search-{today().isoformat()}.csv", CSV_HEADINGS, _csv_rows(cases, criteria))
+        filename = f"case-search-{today().isoformat()}.csv"
+        detail = {"filters": filters}
+        access_record(request=request, action=Action.EXPORTED, kind="case_search", identifier=filename, detail=detail)
+        return csv_download(filename, CSV_HEADINGS, _csv_rows(cases, criteria))
     page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    access_record(
+        request=request,
+        action=Action.SEARCHED,
+        kind="case_search",
+        detail={"filters": filters, "results": page.paginator.count, "page": page.number},
+    )
     shown = list(page.object_list)
     found = search_passages(cases=shown, words=criteria["words"])
     query = request.GET.copy()

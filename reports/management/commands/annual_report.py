@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import Action, access_record
 from reports.figures import annual_report, flatten
 from reports.serializers import AnnualReportQuerySerializer
 
@@ -35,6 +36,13 @@ class Command(BaseCommand):
         if not query.is_valid():
             problems = [f"--{name}: {' '.join(map(str, messages))}" for name, messages in query.errors.items()]
             raise CommandError("\n".join(problems))
+        period = {name: str(value) for name, value in query.validated_data.items()}
+        access_record(
+            action=Action.EXPORTED,
+            kind="annual_report",
+            identifier=f"{period['from']}-to-{period['to']}",
+            detail={"filters": {**period, "format": format}},
+        )
         report = annual_report(date_from=query.validated_data["from"], date_to=query.validated_data["to"])
         if format == "json":
             self.stdout.write(json.dumps(report, indent=2))

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import Action, access_record
 from reports.exports import PseudonymKeyMissing, case_export, lines_write
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             lines = case_export()
         except PseudonymKeyMissing as error:
             raise CommandError(str(error)) from None
+        access_record(action=Action.EXPORTED, kind="cases_pseudonymised", identifier=options["output"] or "stdout")
         rows = lines_write(lines, path=options["output"], stream=self.stdout)
         if options["output"]:
             self.stdout.write(f"Wrote {rows} rows to {options['output']}")

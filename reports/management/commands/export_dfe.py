@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from audit.services import Action, access_record
 from organisations.serializers import EARLIEST_DATE
 from reports.exports import dfe_export, latest_reporting_year, lines_write
 
@@ -29,6 +30,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Give reporting years from {EARLIEST_DATE.year} to {latest}.")
         if from_year > to_year:
             raise CommandError("--to-year cannot come before --from-year.")
+        access_record(
+            action=Action.EXPORTED,
+            kind="dfe_tables",
+            identifier=options["output"] or "stdout",
+            detail={"filters": {"from_year": str(from_year), "to_year": str(to_year)}},
+        )
         rows = lines_write(dfe_export(from_year=from_year, to_year=to_year), path=options["output"], stream=self.stdout)
         if options["output"]:
             self.stdout.write(f"Wrote {rows} rows to {options['output']}")
