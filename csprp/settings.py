@@ -149,6 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # moving between addresses gains nothing, and so that an address that has no account locks just the same.
 AXES_FAILURE_LIMIT = 10
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# django-axes warns when addresses are not counted too. Counting by username alone is deliberate: a council's
+# staff share one outgoing address, and ten mistakes among them must not lock them all out. Rotating user agents
+# or cookies gains nothing when the count is by email address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=60))
 # A locked account stays locked for the cool-off from its tenth failure, not from the latest try, so the page
 # can say how long to wait.
@@ -444,4 +448,14 @@ PANEL_RESPONSE_WORKING_DAYS = env.int("PANEL_RESPONSE_WORKING_DAYS", default=15)
 
 # Largest document a person may upload (a rapid review, a final report, an offline notification).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
+# Refused as the body arrives (incidents.uploads), before Django's own handlers write any of it to disk.
+FILE_UPLOAD_HANDLERS = [
+    "incidents.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# clamd scans every upload before it is stored when set: tcp://host:port or unix:///path/to/clamd.ctl
+# (incidents.virus_scan). clamd's StreamMaxLength must be at least DOCUMENT_MAX_MB.
+CLAMAV_URL = env("CLAMAV_URL", default=None)
+CLAMAV_TIMEOUT_SECONDS = env.float("CLAMAV_TIMEOUT_SECONDS", default=60.0)
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record; changes go through the services

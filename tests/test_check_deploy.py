@@ -18,6 +18,8 @@ def test_check_deploy_with_production_settings_is_clean(tmp_path):
         SECRET_KEY="k7$Qe!w2Zr9^tY4u#iO0pA8sD5fG3hJ6lZx1cV-a-long-random-production-key",
         ALLOWED_HOSTS="csprp.example.gov.uk",
         VAR_DIR=str(tmp_path),
+        # A live service scans uploads (incidents.checks warns without it); the check only reads the setting.
+        CLAMAV_URL="tcp://clamav.internal:3310",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
@@ -29,4 +31,6 @@ def test_check_deploy_with_production_settings_is_clean(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # The one check silenced is django-axes' wish to count sign-in failures by address too (csprp/settings.py
+    # says why not); nothing else may be.
+    assert "System check identified no issues (1 silenced)." in result.stdout

@@ -27,6 +27,7 @@ def live_env(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "csprp.example.gov.uk",
+        "CLAMAV_URL": "tcp://clamav.internal:3310",
     }
 
 

@@ -6,6 +6,7 @@ service says. A service's ValidationError goes back onto the form's fields; a st
 does not allow (409) and a step the person's role does not allow (403) are shown above the form.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -15,7 +16,8 @@ from django_fsm import TransitionNotAllowed
 
 from audit.services import Action, access_record
 from incidents.selectors import incident_get
-from incidents.workflow import DocumentRejected
+from incidents.uploads import upload_refusal
+from incidents.workflow import DocumentRejected, VersionConflict
 
 
 def case_or_404(request, reference):
@@ -67,6 +69,22 @@ class ServiceFormView(LoginRequiredMixin, FormView):
     def perform(self, form):
         raise NotImplementedError
 
+    def post(self, request, *args, **kwargs):
+        refusal = upload_refusal(request)
+        if refusal is not None:
+            # A file over the limit: reading stopped at it (incidents.uploads), so the answers after it
+            # never arrived. Only the file's refusal is shown; nothing is done with the rest.
+            form = self.get_form()
+            form.errors.clear()
+            return self.document_refused(form, refusal)
+        return super().post(request, *args, **kwargs)
+
+    def document_refused(self, form, error):
+        """Too large (413), not an allowed type (415), a virus (400), or not scanned or stored (503, 507):
+        the message goes on the file's field (or above the form when it is about no field)."""
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return self.render_to_response(self.get_context_data(form=form), status=error.status_code)
+
     def form_valid(self, form):
         try:
             next_url = self.perform(form)
@@ -74,12 +92,12 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             form.errors_from(error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         except DocumentRejected as error:
-            # Too large (413) or not an allowed type (415): the message goes on the file's field.
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=error.status_code)
+            return self.document_refused(form, error)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(form=form), status=409)
+        except VersionConflict as error:
+            return self.changed_since(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or "Your role does not allow this.")
             return self.render_to_response(self.get_context_data(form=form), status=403)
@@ -91,6 +109,58 @@ class ServiceFormView(LoginRequiredMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def changed_since(self, form, error):
+        """Someone else changed the record since this page was shown (409): nothing was saved. The person's
+        answers are shown again, now against the current version, so saving them again is their choice."""
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = str(error.current)
+        form.add_error(None, changed_since_message(error.what))
+        return self.render_to_response(self.get_context_data(form=form), status=409)
+
+
+def changed_since_message(what):
+    return (
+        f"This {what} was changed by someone else since you opened this page, so your answers have not been "
+        f"saved. Check the {what} as it is now. If your answers should replace theirs, save them again."
+    )
+
+
+OUT_OF_DATE = "This page is out of date: open it again."
+
+
+def version_field(record):
+    """The hidden field that carries the version of the record a page showed."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        initial=record.version,
+        error_messages={"invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE, "max_value": OUT_OF_DATE},
+    )
+
+
+class VersionedFormMixin:
+    """A page that changes a case, a local review or a letter sends the version it showed, in a hidden field,
+    and the service refuses the change (409) if someone else changed the record since (incidents.workflow):
+    never a silent overwrite. A post without the field (not sent by the page) is not checked, as the API
+    takes a change without a version.
+
+    Views give `versioned()`, the record the page shows, and pass `version_sent(form)` to their service.
+    """
+
+    def versioned(self):
+        raise NotImplementedError
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["version"] = version_field(self.versioned())
+        return form
+
+    def version_sent(self, form):
+        """The version the page was sent with, taken out of the answers (which go to the service as they are)."""
+        return form.cleaned_data.pop("version", None)
 
 
 class CaseFormView(CaseMixin, ServiceFormView):
