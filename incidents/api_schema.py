@@ -3,6 +3,7 @@ the service gives (incidents.workflow.api_exception_handler) with the shape of t
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from organisations.serializers import PlausibleDateField, StrictSerializer
@@ -25,11 +26,29 @@ ERRORS = {
     "401": ("No credentials, or credentials that are not valid.", DETAIL),
     "403": ("Your role may not do this.", DETAIL),
     "404": ("No such thing among your organisations' cases (whether or not it exists elsewhere).", DETAIL),
-    "409": ("The case's state does not allow this step now.", DETAIL),
+    "409": (
+        "The case's state does not allow this step now; or the version you sent (If-Match or `version`) is no "
+        "longer the current one, which `version` then gives: nothing was changed.",
+        {**DETAIL, "properties": {**DETAIL["properties"], "version": {"type": "integer", "minimum": 1}}},
+    ),
     "413": ("The request body or an uploaded file is too large.", FIELD_ERRORS),
     "415": ("The body's media type, or an uploaded file's type, is not taken here.", FIELD_ERRORS),
 }
 
+
+# Optimistic version checks (incidents.workflow): what a client sends back of the ETag it was given.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r'^((W/)?"[0-9]{1,10}"|\*)$',
+    description=(
+        'The ETag of the version you read, such as "3" (every response showing the record carries it, as '
+        "does its `version`). If the record has changed since, nothing is changed and the answer is 409 "
+        "with the current version. Optional, as the body's `version` is: without either, the change is "
+        "made whatever changed since (clients written before versions keep working)."
+    ),
+)
 
 # Text is stored in PostgreSQL, which holds no NUL character: a NUL is refused, and the schema says so.
 NO_NUL = "^[^\\u0000]*$"

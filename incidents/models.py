@@ -109,6 +109,9 @@ class Incident(FSMModelMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One on with every change through a service (incidents.workflow.version_next): someone who changes
+    # the case says which version they read, and is refused if it is no longer the current one.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -21,6 +21,26 @@ from .services import MAX_CHILDREN_PER_CASE
 NAME_FIELDS = ("first_name", "last_name")
 
 
+class VersionField(serializers.IntegerField):
+    """The version of a record the client read and now changes (optimistic version check, incidents.workflow).
+
+    Optional: without it (or If-Match) a change is made whatever changed since, as for clients written
+    before versions. Reviews and letters use it too.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        kwargs.setdefault(
+            "help_text",
+            "The version you read (the `version` and ETag of what you were shown). If the record has changed "
+            "since, nothing is changed and the answer is 409 with the current version. Optional: without it, "
+            "or If-Match, the change is made whatever changed since.",
+        )
+        super().__init__(**kwargs)
+
+
 class ChildSerializer(serializers.ModelSerializer):
     age_group = serializers.CharField(read_only=True)
 
@@ -111,6 +131,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "deadlines",
             "created_at",
             "updated_at",
+            "version",
         ]
 
     def get_children(self, incident) -> list[dict]:
@@ -146,10 +167,13 @@ class IncidentUpdateSerializer(StrictSerializer):
     children = ChildInputSerializer(many=True, required=False, max_length=MAX_CHILDREN_PER_CASE)
     offline_method = serializers.ChoiceField(choices=OfflineMethod.choices, required=False)
     offline_received_on = PlausibleDateField(required=False)
+    version = VersionField()
 
 
 class IncidentCreateSerializer(IncidentUpdateSerializer):
     """A draft notification (a local authority) or an offline one keyed by the secretariat."""
+
+    version = None  # a new case has no version to check
 
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     local_authority = LocalAuthorityField(required=False)

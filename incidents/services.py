@@ -27,6 +27,8 @@ from .workflow import (
     timeline_record,
     today,
     transition_check,
+    version_check,
+    version_next,
 )
 
 # Working Together to Safeguard Children: notify the Panel within 5 working days of becoming aware.
@@ -287,15 +289,17 @@ def _check_fields(fields, *, allowed):
 
 
 @transaction.atomic
-def incident_update(*, incident, by, children=None, **fields):
+def incident_update(*, incident, by, children=None, version=None, **fields):
     """Change a case's details. Every change is kept in its history; a reason change is on the timeline.
 
     `children` lists changes: an item with an `id` changes that child, one without adds a child.
+    `version`, the version the person read: refused (409) if the case has changed since.
     """
     incident = case_lock(incident)
     permission_check(by=by, permission="incidents.change_case", record=incident)
     if incident.status == Incident.Status.WITHDRAWN:
         raise TransitionNotAllowed("A withdrawn notification cannot be changed.")
+    version_check(incident, expected=version)
     allowed = CASE_FIELDS + (OFFLINE_FIELDS if incident.channel == Channel.OFFLINE else ())
     _check_fields(fields, allowed=allowed)
 
@@ -311,6 +315,7 @@ def incident_update(*, incident, by, children=None, **fields):
         before = {name: getattr(incident, name) for name in changed}
         for name, value in changed.items():
             setattr(incident, name, value)
+        version_next(incident)
         incident._history_user = by
         incident.save()
         if "reason" in changed:
@@ -319,8 +324,9 @@ def incident_update(*, incident, by, children=None, **fields):
         if others:
             timeline_record(incident, TimelineEvent.Kind.UPDATED, by=by, details={"fields": others})
 
-    if children:
-        incident_children_correct(incident=incident, changes=children, by=by)
+    children_changed = bool(children) and incident_children_correct(incident=incident, changes=children, by=by)
+    if children_changed and not changed:
+        version_next(incident)
     incident_deadlines_refresh(incident=incident)
     return incident
 
@@ -337,7 +343,10 @@ def _reason_changed(incident, *, by, old, new, at=None):
 
 
 def incident_reason_change(*, incident, by, reason, at):
-    """The reason changes at a later stage (a harmed child died): kept in history and on the timeline."""
+    """The reason changes at a later stage (a harmed child died): kept in history and on the timeline.
+
+    For a service that holds the case's lock, and moves its version on once for all it changed.
+    """
     old = incident.reason
     incident.reason = reason
     incident._history_user = by
@@ -346,7 +355,10 @@ def incident_reason_change(*, incident, by, reason, at):
 
 
 def incident_children_correct(*, incident, changes, by):
-    """Change, or add, children of a case already locked by the caller; every change is kept in history."""
+    """Change, or add, children of a case already locked by the caller; every change is kept in history.
+
+    Returns whether anything changed: the caller moves the case's version on once for all it changed.
+    """
     existing = {child.pk: child for child in incident.children.all()}
     unknown = [item["id"] for item in changes if item.get("id") and item["id"] not in existing]
     if unknown:
@@ -394,19 +406,22 @@ def incident_children_correct(*, incident, changes, by):
     if changed_fields:
         # Field names only: a child's name never goes into the timeline.
         timeline_record(incident, TimelineEvent.Kind.CHILDREN_CHANGED, by=by, details={"children": changed_fields})
+    return bool(changed_fields)
 
 
 # Transitions ------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def incident_submit(*, incident, by, late_reason=""):
+def incident_submit(*, incident, by, late_reason="", version=None):
     """The local authority submits its notification to the Panel; it is notified today.
 
     Working Together: within 5 working days of becoming aware. A later notification needs a reason.
+    `version`, the version the person checked: refused (409) if the case has changed since.
     """
     incident = case_lock(incident)
     transition_check(incident, incident.submit, by=by, done="submitted")
+    version_check(incident, expected=version)
     on = today()
     if incident.la_aware_date is None:
         raise ValidationError({"la_aware_date": "Enter the date the local authority became aware of the incident."})
@@ -419,6 +434,7 @@ def incident_submit(*, incident, by, late_reason=""):
     if not incident.children.exists():
         raise ValidationError({"children": "Add at least one child before submitting. Names are optional."})
     incident.submit(on=on, late_reason=late_reason)
+    version_next(incident)
     incident._history_user = by
     incident.save()
     details = {"notified_on": on.isoformat(), "late": on > due, "retrospective": incident.retrospective}
@@ -437,6 +453,7 @@ def incident_withdraw(*, incident, by, reason):
         raise ValidationError({"reason": "Say why the notification is being withdrawn."})
     on = today()
     incident.withdraw(on=on, reason=reason)
+    version_next(incident)
     incident._history_user = by
     incident.save()
     timeline_record(incident, TimelineEvent.Kind.WITHDRAWN, by=by, details={"withdrawn_on": on.isoformat()})
@@ -458,6 +475,7 @@ def incident_confirm(*, incident, by, late_reason=""):
         )
     on = today()
     incident.confirm(on=on, by=by, late_reason=late_reason)
+    version_next(incident)
     incident._history_user = by
     incident.save()
     timeline_record(incident, TimelineEvent.Kind.CONFIRMED, by=by, details={"confirmed_on": on.isoformat()})

@@ -89,6 +89,8 @@ class Letter(FSMModelMixin, models.Model):
     pdf_sha256 = models.CharField("SHA-256 of the issued PDF", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One on with every change to the letter through a service (as the case's: incidents.workflow).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

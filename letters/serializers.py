@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from incidents.codes import NationalReview, PanelPosition, PracticeTheme, QualityTheme
+from incidents.serializers import VersionField
 from organisations.serializers import StrictSerializer
 
 from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, Letter
@@ -58,6 +59,7 @@ class LetterSerializer(serializers.ModelSerializer):
             "has_pdf",
             "created_at",
             "updated_at",
+            "version",
         ]
 
     def get_has_pdf(self, letter) -> bool:
@@ -91,6 +93,7 @@ class LetterUpdateSerializer(StrictSerializer):
     practice_themes = serializers.ListField(
         child=serializers.ChoiceField(choices=PracticeTheme.choices), max_length=len(PracticeTheme.values)
     )
+    version = VersionField()
 
 
 class LetterSendBackSerializer(StrictSerializer):

@@ -23,6 +23,8 @@ from incidents.workflow import (
     timeline_record,
     today,
     transition_check,
+    version_check,
+    version_next,
 )
 from reviews.services import rapid_review_panel_decision_record
 
@@ -130,12 +132,16 @@ def letter_changeable(letter):
 
 
 @transaction.atomic
-def letter_update(*, letter, by, **values):
-    """Change the text or the decision. A letter put forward or approved goes back to draft, unapproved."""
+def letter_update(*, letter, by, version=None, **values):
+    """Change the text or the decision. A letter put forward or approved goes back to draft, unapproved.
+
+    `version`, the version of the letter the person read: refused (409) if it has changed since.
+    """
     letter = _letter_locked(letter, by=by)
     permission_check(by=by, permission="letters.draft_letter", record=letter)
     if not letter_changeable(letter):
         raise TransitionNotAllowed(f"This letter is {letter.get_status_display().lower()}: it cannot be changed.")
+    version_check(letter, expected=version)
     _check_values(letter, values)
     changed = sorted(name for name, value in values.items() if getattr(letter, name) != value)
     if not changed:
@@ -145,6 +151,7 @@ def letter_update(*, letter, by, **values):
     if letter.status != Letter.Status.DRAFT:
         letter.reopen()
     letter.drafted_by = by
+    version_next(letter)
     letter._history_user = by
     letter.save()
     timeline_record(letter.incident, LetterEvent.CHANGED, by=by, details={"letter": letter.pk, "fields": changed})
@@ -186,6 +193,7 @@ def letter_ask_for_approval(*, letter, by):
     if problems:
         raise ValidationError(problems)
     letter.ask_for_approval()
+    version_next(letter)
     letter._history_user = by
     letter.save()
     timeline_record(letter.incident, LetterEvent.PUT_FORWARD, by=by, details={"letter": letter.pk})
@@ -204,12 +212,18 @@ def _not_its_writer(letter, *, by, done):
 
 
 @transaction.atomic
-def letter_approve(*, letter, by):
-    """A second person approves: never the person who wrote the text (403)."""
+def letter_approve(*, letter, by, version=None):
+    """A second person approves: never the person who wrote the text (403).
+
+    `version`, the version they read: a letter changed since (and put forward again) is refused (409), so
+    nobody approves words they have not read.
+    """
     letter = _letter_locked(letter, by=by)
     _not_its_writer(letter, by=by, done="approved")
     transition_check(letter, letter.approve, by=by, done="approved")
+    version_check(letter, expected=version)
     letter.approve(by=by, at=timezone.now())
+    version_next(letter)
     letter._history_user = by
     letter.save()
     timeline_record(letter.incident, LetterEvent.APPROVED, by=by, details={"letter": letter.pk})
@@ -230,6 +244,7 @@ def letter_send_back(*, letter, by, comment):
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError({"comment": f"A comment is at most {COMMENT_MAX_LENGTH:,} characters."})
     letter.send_back(by=by, at=timezone.now(), comment=comment)
+    version_next(letter)
     letter._history_user = by
     letter.save()
     timeline_record(letter.incident, LetterEvent.SENT_BACK, by=by, details={"letter": letter.pk})
@@ -241,6 +256,7 @@ def letter_discard(*, letter, by):
     letter = _letter_locked(letter, by=by)
     transition_check(letter, letter.discard, by=by, done="discarded")
     letter.discard()
+    version_next(letter)
     letter._history_user = by
     letter.save()
     timeline_record(letter.incident, LetterEvent.DISCARDED, by=by, details={"letter": letter.pk})
@@ -280,19 +296,21 @@ def letter_preview(*, letter, by):
 
 @documents_discarded_on_error
 @transaction.atomic
-def letter_issue(*, letter, by):
+def letter_issue(*, letter, by, version=None):
     """Issue an approved letter: its PDF is stored with its SHA-256 and the letter can never change.
 
     A response answers its rapid review version: its panel_response deadline is met, and the decision
-    is recorded on the rapid review for the annual report.
+    is recorded on the rapid review for the annual report. `version`, as for approval.
     """
     letter = _letter_locked(letter, by=by)
     transition_check(letter, letter.issue, by=by, done="issued")
+    version_check(letter, expected=version)
     on = today()
     pdf = letter_render(letter, on=on)
     document_store(letter.pdf, ContentFile(pdf), mime=PDF)
     letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     letter.issue(by=by, on=on)
+    version_next(letter)
     letter._history_user = by
     letter.save()
     if letter.kind == Letter.Kind.RAPID_REVIEW_RESPONSE:

@@ -229,6 +229,8 @@ class Lcspr(FSMModelMixin, models.Model):
     not_published_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One on with every change to the review through a service (as the case's: incidents.workflow).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

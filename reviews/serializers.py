@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from incidents.codes import ALL_CAUSES, LcsprDecision, PracticeTheme, Reason
 from incidents.models import Child
-from incidents.serializers import CHILD_INPUT_KWARGS
+from incidents.serializers import CHILD_INPUT_KWARGS, VersionField
 from incidents.services import MAX_CHILDREN_PER_CASE
 from organisations.serializers import (
     TEXT_MAX_LENGTH,
@@ -196,6 +196,7 @@ class LcsprSerializer(serializers.ModelSerializer):
             "pauses",
             "milestones",
             "recommendations",
+            "version",
         ]
 
     def get_has_final_report(self, lcspr) -> bool:
@@ -210,6 +211,7 @@ class LcsprUpdateSerializer(StrictSerializer):
     panel_view = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     decision_on = PlausibleDateField(required=False)
     planned_publication_on = PlausibleDateField(required=False)
+    version = VersionField()
 
 
 class PauseInputSerializer(StrictSerializer):

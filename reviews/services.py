@@ -33,6 +33,8 @@ from incidents.workflow import (
     timeline_record,
     today,
     transition_check,
+    version_check,
+    version_next,
 )
 from organisations.models import Organisation
 
@@ -193,8 +195,8 @@ def _send(*, incident, by, document, index_child, values):
     on = today()
     _check_review(values, on=on)
     mime = document_check(field="document", upload=document, allowed_types=REVIEW_DOCUMENT_TYPES)
-    if index_child:
-        _index_child_correct(incident, index_child, by=by)
+    # The review may correct the index child and change the reason: the case then has a new version.
+    case_changed = bool(index_child) and _index_child_correct(incident, index_child, by=by)
 
     review.save()
     version = RapidReviewVersion(
@@ -215,6 +217,9 @@ def _send(*, incident, by, document, index_child, values):
 
     if version.reason_at_review != incident.reason:
         incident_reason_change(incident=incident, by=by, reason=version.reason_at_review, at="rapid review")
+        case_changed = True
+    if case_changed:
+        version_next(incident)
     timeline_record(
         incident,
         ReviewEvent.RAPID_REVIEW_SENT,
@@ -245,7 +250,7 @@ def _index_child_correct(incident, values, *, by):
     """The index child's details come forward from the notification; the partnership confirms or corrects them."""
     index = incident.children.filter(is_index=True).first()
     change = {**values, "is_index": True} if index is None else {**values, "id": index.pk}
-    incident_children_correct(incident=incident, changes=[change], by=by)
+    return incident_children_correct(incident=incident, changes=[change], by=by)
 
 
 @documents_discarded_on_error
@@ -410,6 +415,8 @@ def _lcspr_change_check(incident, lcspr, *, by, permission="reviews.run_lcspr"):
 
 
 def _lcspr_saved(incident, lcspr, *, by, kind, details=None):
+    """Save a change to the review (locked by the caller) as its next version, on the timeline."""
+    version_next(lcspr)
     lcspr._history_user = by
     lcspr.save()
     timeline_record(incident, kind, by=by, details=details or {})
@@ -422,8 +429,11 @@ LCSPR_ENDED = (Lcspr.Status.PUBLISHED, Lcspr.Status.NOT_PUBLISHED)
 
 
 @transaction.atomic
-def lcspr_update(*, incident, by, panel_view=None, **fields):
-    """Change the review's details. The Panel records its view; the partnership the rest."""
+def lcspr_update(*, incident, by, panel_view=None, version=None, **fields):
+    """Change the review's details. The Panel records its view; the partnership the rest.
+
+    `version`, the version of the review the person read: refused (409) if it has changed since.
+    """
     incident = case_lock(incident)
     lcspr = _lcspr_locked(incident, by=by)
     if panel_view is not None:
@@ -432,6 +442,7 @@ def lcspr_update(*, incident, by, panel_view=None, **fields):
         _lcspr_change_check(incident, lcspr, by=by)
     if lcspr.status in LCSPR_ENDED and fields:
         raise TransitionNotAllowed("This local review has ended.")
+    version_check(lcspr, expected=version)
     unknown = set(fields) - set(LCSPR_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))

@@ -104,6 +104,8 @@ def _choices(field):
 def field_component(field, heading=False, classes=None):
     """The GOV.UK component for a bound field. `heading`: the field's label is the page's h1."""
     widget = field.field.widget
+    if field.is_hidden:
+        return str(field)  # a value the page carries (a record's version), not a question
     params = _common(field)
     value = field.value()
     if isinstance(widget, GovDateWidget):

@@ -23,7 +23,7 @@ from reviews.selectors import lcspr_of
 
 from .. import lcspr_forms as lf
 from ..actions import Action
-from .base import CaseFormView, CaseMixin
+from .base import CaseFormView, CaseMixin, VersionedFormMixin
 
 RUN_LCSPR = "reviews.run_lcspr"
 ENDED = (Lcspr.Status.PUBLISHED, Lcspr.Status.NOT_PUBLISHED)
@@ -176,7 +176,15 @@ class LcsprStepView(CaseFormView):
         return context
 
 
-class DetailsView(LcsprStepView):
+class LcsprChangeView(VersionedFormMixin, LcsprStepView):
+    """A page that changes the review's details: it sends the version of the review it showed, which
+    lcspr_update checks (the form's `version` goes to the service with the answers)."""
+
+    def versioned(self):
+        return self.lcspr
+
+
+class DetailsView(LcsprChangeView):
     form_class = lf.LcsprDetailsForm
     title = "Change the review's details"
     success_message = "The review's details were saved."
@@ -189,7 +197,7 @@ class DetailsView(LcsprStepView):
         return self.review_url()
 
 
-class PlannedPublicationView(LcsprStepView):
+class PlannedPublicationView(LcsprChangeView):
     form_class = lf.PlannedPublicationForm
     title = "When do you plan to publish the review?"
     heading_field = "planned_publication_on"

@@ -44,7 +44,7 @@ from ..notification_forms import (
     SubmitForm,
     WithdrawForm,
 )
-from .base import CaseFormView, CaseMixin, ServiceFormView
+from .base import CaseFormView, CaseMixin, ServiceFormView, VersionedFormMixin
 
 Status = Incident.Status
 # The pages that fill in a notification serve drafts, and cases opened from a rapid review that the
@@ -269,7 +269,14 @@ class NotificationStep(StepMixin, CaseFormView):
     pass
 
 
-class NotificationDatesView(NotificationStep):
+class CaseChangeStep(VersionedFormMixin, NotificationStep):
+    """A page that changes the case's details or submits them: it sends the version of the case it showed."""
+
+    def versioned(self):
+        return self.incident
+
+
+class NotificationDatesView(CaseChangeStep):
     template_name = "web/notification/dates.html"
     form_class = DatesForm
 
@@ -281,11 +288,12 @@ class NotificationDatesView(NotificationStep):
         return super().get_context_data(local_authority=self.incident.notifying_la, back_url=back, **kwargs)
 
     def perform(self, form):
-        incident_update(incident=self.incident, by=self.request.user, **form.values())
+        version = self.version_sent(form)
+        incident_update(incident=self.incident, by=self.request.user, version=version, **form.values())
         return self.check_url() if self.from_check else step_url("notification-incident", self.incident)
 
 
-class NotificationIncidentView(NotificationStep):
+class NotificationIncidentView(CaseChangeStep):
     template_name = "web/notification/incident.html"
     form_class = IncidentForm
 
@@ -297,7 +305,8 @@ class NotificationIncidentView(NotificationStep):
         return super().get_context_data(back_url=back, **kwargs)
 
     def perform(self, form):
-        incident_update(incident=self.incident, by=self.request.user, **form.values())
+        version = self.version_sent(form)
+        incident_update(incident=self.incident, by=self.request.user, version=version, **form.values())
         if self.from_check:
             return self.check_url()
         if self.incident.children.exists():
@@ -305,7 +314,7 @@ class NotificationIncidentView(NotificationStep):
         return step_url("notification-child-add", self.incident)
 
 
-class ChildStep(NotificationStep):
+class ChildStep(CaseChangeStep):
     template_name = "web/notification/child.html"
     form_class = ChildForm
     child = None
@@ -336,7 +345,8 @@ class ChildStep(NotificationStep):
 
 class ChildAddView(ChildStep):
     def perform(self, form):
-        incident_update(incident=self.incident, by=self.request.user, children=[form.values()])
+        version = self.version_sent(form)
+        incident_update(incident=self.incident, by=self.request.user, children=[form.values()], version=version)
         return self.next_url()
 
 
@@ -353,8 +363,9 @@ class ChildChangeView(ChildStep):
         return ChildForm.initial_from(self.child)
 
     def perform(self, form):
+        version = self.version_sent(form)
         change = {"id": self.child.pk, **form.values()}
-        incident_update(incident=self.incident, by=self.request.user, children=[change])
+        incident_update(incident=self.incident, by=self.request.user, children=[change], version=version)
         return self.next_url()
 
 
@@ -399,8 +410,11 @@ def _submitted(view, incident):
     return step_url("notification-sent", incident)
 
 
-class NotificationCheckView(NotificationStep):
-    """Check your answers, then submit. A late notification is asked for its reason on the next page."""
+class NotificationCheckView(CaseChangeStep):
+    """Check your answers, then submit. A late notification is asked for its reason on the next page.
+
+    What is submitted is what was checked: a case changed since the page was shown is refused (409).
+    """
 
     template_name = "web/notification/check.html"
     form_class = SubmitForm
@@ -435,7 +449,7 @@ class NotificationCheckView(NotificationStep):
 
     def perform(self, form):
         try:
-            incident = incident_submit(incident=self.incident, by=self.request.user)
+            incident = incident_submit(incident=self.incident, by=self.request.user, version=self.version_sent(form))
         except ValidationError as error:
             if "late_reason" in getattr(error, "message_dict", {}):
                 return step_url("notification-late", self.incident)
@@ -443,7 +457,7 @@ class NotificationCheckView(NotificationStep):
         return _submitted(self, incident)
 
 
-class NotificationLateView(NotificationStep):
+class NotificationLateView(CaseChangeStep):
     """Why the notification is late: asked when the service says it is, then submitted with it."""
 
     template_name = "web/notification/late.html"
@@ -466,7 +480,10 @@ class NotificationLateView(NotificationStep):
 
     def perform(self, form):
         incident = incident_submit(
-            incident=self.incident, by=self.request.user, late_reason=form.cleaned_data["late_reason"]
+            incident=self.incident,
+            by=self.request.user,
+            late_reason=form.cleaned_data["late_reason"],
+            version=self.version_sent(form),
         )
         return _submitted(self, incident)
 
@@ -494,7 +511,7 @@ class NotificationSentView(CaseMixin, TemplateView):
 # The Panel's requests, and withdrawal ---------------------------------------------------------------------
 
 
-class RetrospectiveView(NotificationStep):
+class RetrospectiveView(CaseChangeStep):
     """The Panel asks for a notification of an incident it learnt of from a rapid review: the
     authority gives the date it became aware (the review's dates are kept unless corrected), checks
     the rest and submits it."""
@@ -512,7 +529,8 @@ class RetrospectiveView(NotificationStep):
         return super().get_context_data(request_deadline=request, back_url=case_url(self.incident), **kwargs)
 
     def perform(self, form):
-        incident_update(incident=self.incident, by=self.request.user, **form.values())
+        version = self.version_sent(form)
+        incident_update(incident=self.incident, by=self.request.user, version=version, **form.values())
         return self.check_url()
 
 
