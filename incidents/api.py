@@ -24,7 +24,7 @@ from organisations.selectors import user_scope
 from organisations.serializers import request_data
 
 from . import services
-from .api_schema import OFFLINE_DOCUMENT_RESPONSES
+from .api_schema import IF_MATCH, OFFLINE_DOCUMENT_RESPONSES
 from .codes import Channel
 from .converters import REFERENCE_PATTERN
 from .filters import IncidentFilter
@@ -40,7 +40,7 @@ from .serializers import (
     case_fields,
     show_names,
 )
-from .workflow import document_download
+from .workflow import document_download, version_from_request, with_entity_tag
 
 
 def require_case_reader(user):
@@ -84,7 +84,8 @@ class IncidentViewSet(viewsets.GenericViewSet):
     def _show(self, reference, status_code=status.HTTP_200_OK):
         incident = incident_get(user=self.request.user, reference=reference)
         context = {**self.get_serializer_context(), "timeline": incident_timeline(incident=incident)}
-        return Response(self.detail_serializer_class(incident, context=context).data, status=status_code)
+        response = Response(self.detail_serializer_class(incident, context=context).data, status=status_code)
+        return with_entity_tag(response, incident)
 
     def list(self, request):
         require_case_reader(request.user)
@@ -126,12 +127,16 @@ class IncidentViewSet(viewsets.GenericViewSet):
             raise PermissionDenied("Only a local authority notifier starts a notification.")
         raise ValidationError({"local_authority": ["Give the notifying local authority's GSS code."]})
 
-    @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer)
+    @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, reference=None):
+        """Change a case's details. Send the version you read (If-Match with its ETag, or `version`) and a
+        case changed since is refused with 409; without either, the change is made whatever changed since."""
         incident = self._case()
         serializer = IncidentUpdateSerializer(data=case_request_data(request), partial=True)
         serializer.is_valid(raise_exception=True)
-        services.incident_update(incident=incident, by=request.user, **case_fields(serializer.validated_data))
+        values = dict(serializer.validated_data)
+        version = version_from_request(request, given=values.pop("version", None))
+        services.incident_update(incident=incident, by=request.user, version=version, **case_fields(values))
         return self._show(incident.reference)
 
     @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 
 from audit.services import Action, access_record
 from incidents.api import require_case_reader
+from incidents.api_schema import IF_MATCH
 from incidents.models import Incident
 from incidents.selectors import incident_get
-from incidents.workflow import document_download
+from incidents.workflow import document_download, version_from_request, with_entity_tag
 from reviews.models import RapidReviewVersion
 
 from . import services
@@ -42,7 +43,7 @@ class LetterViewSet(viewsets.GenericViewSet):
 
     def _show(self, letter, status_code=status.HTTP_200_OK):
         letter = letter_get(user=self.request.user, pk=letter.pk)
-        return Response(self.get_serializer(letter).data, status=status_code)
+        return with_entity_tag(Response(self.get_serializer(letter).data, status=status_code), letter)
 
     def _record(self, letter, *, kind="letter", identifier=None):
         """The access log's row for what this view shows of the letter (audit.services)."""
@@ -62,7 +63,7 @@ class LetterViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         letter = self._letter()
         self._record(letter)
-        return Response(self.get_serializer(letter).data)
+        return with_entity_tag(Response(self.get_serializer(letter).data), letter)
 
     @extend_schema(request=LetterCreateSerializer, responses={201: LetterSerializer})
     def create(self, request):
@@ -85,22 +86,30 @@ class LetterViewSet(viewsets.GenericViewSet):
         )
         return self._show(letter, status.HTTP_201_CREATED)
 
-    @extend_schema(request=LetterUpdateSerializer, responses=LetterSerializer)
+    @extend_schema(request=LetterUpdateSerializer, responses=LetterSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, pk=None):
+        """Change the text or the decision. Send the version you read (If-Match with its ETag, or `version`)
+        and a letter changed since is refused with 409; without either, the change is made whatever changed."""
         letter = self._letter()
         serializer = LetterUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        return self._show(services.letter_update(letter=letter, by=request.user, **serializer.validated_data))
+        values = dict(serializer.validated_data)
+        version = version_from_request(request, given=values.pop("version", None))
+        return self._show(services.letter_update(letter=letter, by=request.user, version=version, **values))
 
     @extend_schema(request=None, responses=LetterSerializer)
     @action(detail=True, methods=["post"], url_path="ask-for-approval")
     def ask_for_approval(self, request, pk=None):
         return self._show(services.letter_ask_for_approval(letter=self._letter(), by=request.user))
 
-    @extend_schema(request=None, responses=LetterSerializer)
+    @extend_schema(request=None, responses=LetterSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._show(services.letter_approve(letter=self._letter(), by=request.user))
+        """Approve the letter. With If-Match (the ETag of the letter you read), a letter changed since is refused
+        with 409, so nobody approves words they have not read."""
+        letter = self._letter()
+        version = version_from_request(request)
+        return self._show(services.letter_approve(letter=letter, by=request.user, version=version))
 
     @extend_schema(request=LetterSendBackSerializer, responses=LetterSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
@@ -113,10 +122,13 @@ class LetterViewSet(viewsets.GenericViewSet):
             services.letter_send_back(letter=letter, by=request.user, comment=serializer.validated_data["comment"])
         )
 
-    @extend_schema(request=None, responses=LetterSerializer)
+    @extend_schema(request=None, responses=LetterSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        return self._show(services.letter_issue(letter=self._letter(), by=request.user))
+        """Issue the letter. With If-Match (the ETag of the letter you read), a letter changed since is refused."""
+        letter = self._letter()
+        version = version_from_request(request)
+        return self._show(services.letter_issue(letter=letter, by=request.user, version=version))
 
     @extend_schema(request=None, responses=LetterSerializer)
     @action(detail=True, methods=["post"])

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import Action, access_record
-from incidents.api_schema import REVIEW_DOCUMENT_RESPONSES
+from incidents.api_schema import IF_MATCH, REVIEW_DOCUMENT_RESPONSES
 from incidents.models import Incident
 from incidents.selectors import incident_get
-from incidents.workflow import document_download
+from incidents.workflow import document_download, version_from_request, with_entity_tag
 from organisations.serializers import request_data
 
 from . import services
@@ -167,7 +167,8 @@ class LcsprApiBase(CaseApi):
 
     def show(self, incident):
         lcspr = Lcspr.objects.prefetch_related("pauses", "milestones__recorded_by", "recommendations")
-        return Response(LcsprSerializer(lcspr.get(incident=incident)).data)
+        lcspr = lcspr.get(incident=incident)
+        return with_entity_tag(Response(LcsprSerializer(lcspr).data), lcspr)
 
 
 class LcsprApi(LcsprApiBase):
@@ -177,10 +178,14 @@ class LcsprApi(LcsprApiBase):
         self.record(incident, kind="lcspr")
         return self.show(incident)
 
-    @extend_schema(request=LcsprUpdateSerializer, responses=LcsprSerializer)
+    @extend_schema(request=LcsprUpdateSerializer, responses=LcsprSerializer, parameters=[IF_MATCH])
     def patch(self, request, reference):
+        """Change the review's details. Send the version you read (If-Match with its ETag, or `version`) and
+        a review changed since is refused with 409; without either, the change is made whatever changed since."""
         incident = self.case_with_lcspr(reference)
-        services.lcspr_update(incident=incident, by=request.user, **_valid(LcsprUpdateSerializer, request))
+        values = _valid(LcsprUpdateSerializer, request)
+        version = version_from_request(request, given=values.pop("version", None))
+        services.lcspr_update(incident=incident, by=request.user, version=version, **values)
         return self.show(incident)
 
 

@@ -32,7 +32,7 @@ from audit.services import Action, access_filters, access_record
 from incidents.codes import NationalReview, PracticeTheme, QualityTheme
 from incidents.converters import CASE_REFERENCE
 from incidents.selectors import incident_list
-from incidents.workflow import today
+from incidents.workflow import VersionConflict, today
 from letters import rendering, services
 from letters.models import Letter
 from letters.selectors import letter_get, letter_list
@@ -40,7 +40,7 @@ from reviews.models import RapidReviewVersion
 from reviews.selectors import rapid_review_of
 
 from .. import letter_forms as lf
-from .base import CaseFormView, ServiceFormView
+from .base import OUT_OF_DATE, CaseFormView, ServiceFormView, VersionedFormMixin, version_field
 
 DRAFT_LETTER = "letters.draft_letter"
 APPROVE_LETTER = "letters.approve_letter"
@@ -191,11 +191,14 @@ def letter_context(request, letter, **extra):
     }
 
 
-class LetterView(LetterMixin, ServiceFormView):
+class LetterView(LetterMixin, VersionedFormMixin, ServiceFormView):
     """The letter: its state, the decision and the text (a form for its writers), and the steps offered."""
 
     template_name = "web/letters/letter.html"
     form_class = lf.LetterForm
+
+    def versioned(self):
+        return self.letter
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs() | {"letter": self.letter}
@@ -208,7 +211,8 @@ class LetterView(LetterMixin, ServiceFormView):
 
     def perform(self, form):
         by = self.request.user
-        self.letter = services.letter_update(letter=self.letter, by=by, **form.values())
+        values = {name: value for name, value in form.values().items() if name != "version"}
+        self.letter = services.letter_update(letter=self.letter, by=by, version=self.version_sent(form), **values)
         if self.request.POST.get("then") != "ask":
             self.success_message = "Letter saved"
             return letter_url(self.letter)
@@ -218,6 +222,9 @@ class LetterView(LetterMixin, ServiceFormView):
             # The changes are kept; the page says so, and why the letter cannot go forward yet.
             self.letter = letter_get(user=by, pk=self.letter.pk)
             form.add_error(None, "Your changes are saved, but the letter cannot be put forward for approval yet.")
+            # The page shown again is of the letter as saved: its next save starts from this version.
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = str(self.letter.version)
             raise
         self.success_message = "Letter saved and put forward for approval"
         return letter_url(self.letter)
@@ -230,20 +237,36 @@ def _letter_page_with_error(request, letter, message, status):
     step.is_valid()
     step.add_error(None, message)
     form = lf.LetterForm(letter=letter, initial=lf.LetterForm.initial_from(letter))
+    form.fields["version"] = version_field(letter)
     context = letter_context(request, letter, form=form, step=step, forms_with_errors=True)
     return render(request, "web/letters/letter.html", context, status=status)
 
 
 class LetterStepView(LetterMixin, View):
-    """One button on the letter's page (approve, issue): the service takes the step or says why not."""
+    """One button on the letter's page (approve, issue): the service takes the step or says why not.
+
+    The button sends the version of the letter the page showed: a letter changed since is refused (409), so
+    nobody approves or issues words they have not read.
+    """
 
     http_method_names = ["post"]
     service = None
     done = ""
+    verb = ""
 
     def post(self, request, pk):
+        sent = lf.StepForm(data=request.POST)
+        sent.fields["version"] = version_field(self.letter)
+        if not sent.is_valid():
+            return _letter_page_with_error(request, self.letter, OUT_OF_DATE, 400)
         try:
-            letter = self.service(letter=self.letter, by=request.user)
+            letter = self.service(letter=self.letter, by=request.user, version=sent.cleaned_data["version"])
+        except VersionConflict:
+            message = (
+                f"This letter was changed by someone else since you opened this page, so it has not been "
+                f"{self.verb}d. Read it as it is now before you {self.verb} it."
+            )
+            return _letter_page_with_error(request, self.letter, message, 409)
         except PermissionDenied as error:
             return _letter_page_with_error(request, self.letter, str(error) or "Your role does not allow this.", 403)
         except TransitionNotAllowed as error:
@@ -258,11 +281,13 @@ class LetterStepView(LetterMixin, View):
 
 class LetterApproveView(LetterStepView):
     service = staticmethod(services.letter_approve)
+    verb = "approve"
     done = "Letter approved: the secretariat can now issue it"
 
 
 class LetterIssueView(LetterStepView):
     service = staticmethod(services.letter_issue)
+    verb = "issue"
     done = "Letter issued: the local authority and partnership can now read it"
 
 
