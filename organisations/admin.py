@@ -1,10 +1,15 @@
-"""Admin for organisations, people and memberships."""
+"""Admin for organisations, people and memberships.
 
-from django.contrib import admin
+django-otp's admin lists people's authenticator apps and recovery codes, and django-axes' admin the
+sign-in attempts: deleting an access attempt unlocks that email address.
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import LocalAuthority, Membership, Organisation, Partnership, Region, User
+from .services import second_factor_reset
 
 
 @admin.register(Region)
@@ -93,3 +98,16 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Reset two-factor authentication (a lost phone)", permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(user=user)
+        self.message_user(
+            request,
+            f"Removed the authenticator apps and recovery codes of {len(queryset)} "
+            f"{'person' if len(queryset) == 1 else 'people'}. Those who need two-factor authentication set up "
+            "an app again when they next sign in.",
+            messages.SUCCESS,
+        )

@@ -5,7 +5,7 @@ rule repeats `is_superuser`.
 """
 
 import rules
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .selectors import user_scope
 
@@ -64,8 +64,9 @@ def must_use_second_factor(user):
 
 @rules.predicate
 def has_second_factor(user):
-    """Has set up an authenticator app: anyone who has is asked for a code at every sign-in."""
-    return user.is_authenticated and user_has_device(user, confirmed=True)
+    """Has set up an authenticator app: anyone who has is asked for a code at every sign-in. (Recovery codes
+    come with the app and are not a second factor of their own.)"""
+    return user.is_authenticated and TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
 # Who is asked for a code from an authenticator app before the service lets them in.

@@ -76,3 +76,10 @@ def user_scope(*, user):
     )
     user._csprp_scope = scope
     return scope
+
+
+def recovery_codes_left(*, user):
+    """How many of the person's single-use recovery codes are unused."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

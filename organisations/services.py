@@ -1,10 +1,15 @@
-"""Writes to organisations and people: reference data, users, memberships and API tokens."""
+"""Writes to organisations and people: reference data, users, memberships, API tokens and second factors."""
 
+import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from .models import Membership, Organisation, Region, Role, User, role_mismatch_message
@@ -132,3 +137,93 @@ def user_preferences_update(*, user, wants_case_messages):
     user.wants_case_messages = wants_case_messages
     user.save(update_fields=["wants_case_messages"])
     return user
+
+
+# Second factors (django-otp) -----------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+AUTHENTICATOR_NAME = "Authenticator app"
+RECOVERY_CODES_NAME = "Recovery codes"
+
+
+def authenticator_start(*, user):
+    """The authenticator app a person is setting up: the same one until they confirm it, so reloading the
+    set-up page shows the same key rather than one their phone never saw."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What a code proved: the device it came from, or why it was refused (wrong, or too many wrong codes)."""
+
+    device: object = None
+    wait_until: datetime.datetime | None = None
+    recovery_codes_left: int | None = None
+
+
+def _normalised(code):
+    """A code as a person might type it: spaces, hyphens and capitals are not part of it."""
+    return re.sub(r"[\s-]", "", code or "").lower()
+
+
+def _checked(user, device, code):
+    """Check `code` against one device, under django-otp's throttling: after n wrong codes in a row the
+    device checks nothing for 2^(n-1) seconds (OTP_TOTP_THROTTLE_FACTOR, OTP_STATIC_THROTTLE_FACTOR)."""
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        return False, why.get("locked_until")
+    # verify_token locks the device's row, so two requests cannot both use one code.
+    return verify_token(user, device.persistent_id, code) is not None, None
+
+
+@transaction.atomic
+def authenticator_confirm(*, user, code):
+    """Confirm the app being set up with a code from it. It replaces any earlier app, and the person gets new
+    recovery codes (shown once). Returns the CodeCheck and, when the code was right, the recovery codes."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        return CodeCheck(), None
+    accepted, wait_until = _checked(user, device, _normalised(code))
+    if not accepted:
+        return CodeCheck(wait_until=wait_until), None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return CodeCheck(device=device), recovery_codes_replace(user=user)
+
+
+def second_factor_check(*, user, code):
+    """A code at sign-in: six digits from the person's authenticator app, or one of their recovery codes,
+    which is then used up."""
+    code = _normalised(code)
+    if re.fullmatch(r"\d{6}", code):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    else:
+        device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return CodeCheck()
+    accepted, wait_until = _checked(user, device, code)
+    if not accepted:
+        return CodeCheck(wait_until=wait_until)
+    left = StaticToken.objects.filter(device=device).count() if isinstance(device, StaticDevice) else None
+    return CodeCheck(device=device, recovery_codes_left=left)
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user):
+    """Ten new single-use recovery codes, for when the phone is not to hand; the old ones stop working.
+    The page shows them once; the service never shows them again."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_CODES_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(*, user):
+    """An administrator removes a person's authenticator app and recovery codes (a lost phone). A person who
+    needs a second factor sets up a new app at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()

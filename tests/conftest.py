@@ -1,19 +1,24 @@
 """Shared fixtures: a few named people in named organisations, and API clients for them."""
 
 import datetime
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from incidents.services import incident_create, incident_submit
 from organisations.models import Role
 
 from .documents import real_pdf
 from .factories import LocalAuthorityFactory, MembershipFactory, PanelFactory, UserFactory
+from .signin import sign_in
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -38,6 +43,13 @@ def media_root(settings, tmp_path):
     """Each test stores its uploads in a folder of its own, so none sees another's and none is left behind."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def api_rate_counts_per_test(monkeypatch):
+    """The API's rate limits count requests in the cache, which outlives a test and is shared by every run on
+    the machine: each test counts in a cache of its own, so no test is throttled for another's requests."""
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"api-rates-{uuid.uuid4()}", {}))
 
 
 @pytest.fixture
@@ -98,6 +110,12 @@ def panel_member(panel):
 @pytest.fixture
 def analyst(panel):
     return _panel_person(panel, "analyst@panel.example.org", Role.ANALYST)
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's administrator's client, signed in with the second factor every administrator needs."""
+    return sign_in(Client(), admin_user)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import logging
 import pytest
 import structlog
 
+from tests.signin import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,7 +28,7 @@ def log_lines():
 
 
 def test_each_request_logs_json_with_request_and_user_ids(client, leeds_notifier, log_lines):
-    client.force_login(leeds_notifier)
+    sign_in(client, leeds_notifier)
     client.get("/api/v1/me/")
 
     finished = [line for line in log_lines() if line["event"] == "request_finished"]

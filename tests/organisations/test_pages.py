@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from incidents.models import Incident
 from organisations.demo import DEMO_PEOPLE
@@ -52,7 +53,9 @@ def test_seed_demo_makes_one_person_per_role_with_working_passwords(client, caps
     assert set(logins) == {email for email, *_ in DEMO_PEOPLE} | {"admin@csprp.example.org"}
     assert User.objects.filter(email__in=logins).count() == len(logins)
     for email, password in logins.items():
-        assert client.login(username=email, password=password), email
+        signed_in = Client()
+        response = signed_in.post("/sign-in/", {"username": email, "password": password})
+        assert response.status_code == 302 and "_auth_user_id" in signed_in.session, email
     assert {m for u in User.objects.all() for m in u.memberships.values_list("role", flat=True)} == {
         "la_notifier",
         "partnership_lead",

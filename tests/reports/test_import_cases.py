@@ -30,6 +30,7 @@ from reports.caselog import caselog_read
 from reports.services import IMPORTER_EMAIL, CaseLogEvent
 from reviews.models import RapidReview, RapidReviewVersion
 from reviews.services import review_deadlines_refresh
+from tests.signin import sign_in
 
 D = datetime.date.fromisoformat
 DATA = Path(__file__).parent / "data"
@@ -274,7 +275,7 @@ def test_imported_cases_are_listed_and_shown_like_any_other(imported, secretaria
     listed = api.get("/api/v1/incidents/", {"page_size": 100}).json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert sorted(row["reference"] for row in rows) == sorted(REFERENCES)
-    client.force_login(secretariat)
+    sign_in(client, secretariat)
     for reference in REFERENCES:
         detail = api.get(f"/api/v1/incidents/{reference}/")
         assert detail.status_code == 200, reference

@@ -10,6 +10,7 @@ from knox.models import AuthToken
 from incidents.models import Incident
 from incidents.services import incident_create, incident_submit
 from tests.conftest import case_values
+from tests.signin import sign_in
 
 from .helpers import error_summary_links, page_facts
 
@@ -18,7 +19,7 @@ SERVICE = "Child Safeguarding Practice Review Panel"
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -18,6 +18,7 @@ from reviews.services import (
     recommendation_add,
 )
 from tests.conftest import recommendation_values
+from tests.signin import sign_in
 
 from ..documents import real_pdf, windows_executable
 from .helpers import error_summary_links, page_facts
@@ -40,7 +41,7 @@ STEPS = (
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -17,6 +17,7 @@ from letters.models import Letter
 from letters.services import letter_approve, letter_ask_for_approval, letter_draft, letter_issue
 from reviews.services import rapid_review_return, rapid_review_send
 from tests.conftest import case_values, rapid_review_values
+from tests.signin import sign_in
 
 from .helpers import error_summary_links, page_facts
 
@@ -27,7 +28,7 @@ COMMENT = "Say more about the health visitor's last contact with the family."
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -15,6 +15,7 @@ from reviews.services import rapid_review_send_unnotified
 from tests.conftest import case_values
 from tests.documents import real_pdf
 from tests.factories import LocalAuthorityFactory, MembershipFactory
+from tests.signin import sign_in
 
 from .helpers import error_summary_links, page_facts
 
@@ -25,7 +26,7 @@ D = datetime.date.fromisoformat
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

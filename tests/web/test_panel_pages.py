@@ -22,6 +22,7 @@ from reviews.services import rapid_review_return, rapid_review_send
 from tests.conftest import case_values, rapid_review_values
 from tests.documents import real_pdf, windows_executable
 from tests.factories import LocalAuthorityFactory, MembershipFactory, RegionFactory, UserFactory
+from tests.signin import sign_in
 
 from .helpers import error_summary_links, page_facts
 
@@ -32,7 +33,7 @@ QUEUE_LISTS = ("rapid-reviews", "letters", "overdue", "chasers", "failed-message
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -18,6 +18,7 @@ from notices.models import Notice
 from reviews.services import rapid_review_send
 from tests.conftest import case_values, rapid_review_values
 from tests.factories import LocalAuthorityFactory
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ URLS = [
 @pytest.mark.parametrize(("url", "params"), URLS)
 def test_same_queries_for_5_items_as_for_50(url, params, leeds, leeds_notifier, leeds_lead, secretariat, london_time):
     client = Client()
-    client.force_login(secretariat)
+    sign_in(client, secretariat)
     _work(leeds, leeds_notifier, leeds_lead, secretariat, london_time, 5)
     few = _queries(client, reverse(url), params)
     _work(leeds, leeds_notifier, leeds_lead, secretariat, london_time, 45)

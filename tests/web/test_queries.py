@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from incidents.services import incident_create, incident_submit
 from tests.conftest import case_values
+from tests.signin import sign_in
 
 
 def _cases(leeds, notifier, count):
@@ -29,7 +30,7 @@ def _queries(client, url):
 def test_same_queries_for_5_cases_as_for_50(request, leeds, leeds_notifier, who, url):
     person = request.getfixturevalue(who)
     client = Client()
-    client.force_login(person)
+    sign_in(client, person)
     _cases(leeds, leeds_notifier, 5)
     few = _queries(client, reverse(url))
     _cases(leeds, leeds_notifier, 45)

@@ -17,6 +17,7 @@ from reviews.models import RapidReview, RapidReviewVersion
 from reviews.services import rapid_review_return
 from tests.conftest import case_values
 from tests.documents import real_pdf
+from tests.signin import sign_in
 from web.rapid_review_forms import FILE_NOT_KEPT
 
 from .helpers import error_summary_links, page_facts
@@ -26,7 +27,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from reports.models import CensusComparator
 from reviews.services import rapid_review_send
 from tests.conftest import rapid_review_values
+from tests.signin import sign_in
 
 from .helpers import error_summary_links, page_facts
 
@@ -29,7 +30,7 @@ PERIOD = {
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from incidents.services import incident_create, incident_submit, incident_withdraw
 from organisations.models import Region
 from reviews.services import rapid_review_send
+from tests.signin import sign_in
 
 from ..conftest import case_values, rapid_review_values
 from ..documents import real_pdf
@@ -29,7 +30,7 @@ D = datetime.date.fromisoformat
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.signin import sign_in
+
 
 def _policy(response):
     return dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
@@ -13,7 +15,7 @@ def _policy(response):
 def test_pages_carry_a_strict_content_security_policy_and_deny_framing(leeds_notifier):
     client = Client()
     assert client.get(reverse("sign-in")).status_code == 200
-    client.force_login(leeds_notifier)
+    sign_in(client, leeds_notifier)
     for url in (reverse("sign-in"), reverse("home"), reverse("web:case-list"), reverse("web:tokens")):
         response = Client().get(url) if url == reverse("sign-in") else client.get(url)
         assert response.status_code == 200, url
@@ -32,7 +34,7 @@ def test_pages_carry_a_strict_content_security_policy_and_deny_framing(leeds_not
 @pytest.mark.django_db
 def test_the_api_docs_alone_allow_inline_styles_and_still_no_inline_script(leeds_notifier):
     client = Client()
-    client.force_login(leeds_notifier)
+    sign_in(client, leeds_notifier)
     response = client.get("/api/docs/")
     policy = _policy(response)
     assert policy["style-src"] == "'self' 'unsafe-inline'"

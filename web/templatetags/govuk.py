@@ -81,6 +81,8 @@ def service_header(context):
     header = components.component("header", {"homepageUrl": reverse("home")})
     params = {"serviceName": context["service_name"], "serviceUrl": reverse("home")}
     if request.user.is_authenticated:
+        from organisations.rules import needs_second_factor
+
         path = request.path
         user = request.user
         links = [("Home", reverse("home"))]
@@ -90,7 +92,9 @@ def service_header(context):
             links.append(("Letters to approve", reverse("web:letters-awaiting-approval")))
         if user.has_perm("reports.view_statistics"):
             links += [("Statistics", reverse("web:statistics")), ("Regions", reverse("web:regions"))]
-        links.append(("API tokens", reverse("web:tokens")))
+        links += [("API tokens", reverse("web:tokens")), ("Two-factor authentication", reverse("two-factor"))]
+        if not user.is_verified() and needs_second_factor(user):
+            links = []  # nothing but signing out until the second factor is given (organisations.middleware)
         params["navigation"] = [
             {"href": href, "text": text, "active": path == href or (href != "/" and path.startswith(href))}
             for text, href in links
