@@ -166,6 +166,7 @@ def stored(incident):
         "reason": record.reason,
         "case_outline": record.case_outline,
         "updated_at": record.updated_at,
+        "version": record.version,
         "events": record.timeline.count(),
         "children": list(record.children.values_list("age_years", flat=True)),
     }
