@@ -23,5 +23,7 @@ def is_issued(user, letter):
 
 rules.add_perm("letters.view_letter", is_panel_caseworker | (is_issued & (notifies_for_case | leads_for_case)))
 rules.add_perm("letters.draft_letter", is_secretariat)
+# The PDF as it would be issued is the Panel's to check; the case's LA and partnership read the issued letter.
+rules.add_perm("letters.preview_letter", is_panel_caseworker)
 rules.add_perm("letters.approve_letter", is_panel_caseworker & ~wrote_it)
 rules.add_perm("letters.issue_letter", is_secretariat)

@@ -289,6 +289,8 @@ def letter_preview(*, letter, by):
     it: whoever sees the letter before it is issued); 409 once issued."""
     letter = Letter.objects.select_related("incident__notifying_la__partnership").get(pk=letter.pk)
     _letter_seen(letter, by=by)
+    # The role before the state (403 before 409): the case's LA reads an issued letter but previews none.
+    permission_check(by=by, permission="letters.preview_letter", record=letter)
     if letter.status in (Letter.Status.ISSUED, Letter.Status.DISCARDED):
         raise TransitionNotAllowed(f"This letter is {letter.get_status_display().lower()}: it is not rendered again.")
     return letter_render(letter)

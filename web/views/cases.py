@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
@@ -79,6 +80,9 @@ def _filtered(queryset, data):
 
 @login_required
 def case_list(request):
+    if not request.user.has_perm("incidents.read_cases"):
+        # Analysts see statistics, never a list of cases, even an empty one (as the API's list refuses them).
+        raise PermissionDenied("Analysts see the statistics, not cases.")
     form = CaseFilterForm(request.GET or None)
     cases = incident_list(user=request.user).order_by("-updated_at", "-pk")
     filtered = form.is_bound and form.is_valid()
