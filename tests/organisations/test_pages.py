@@ -49,6 +49,7 @@ def test_seed_demo_makes_one_person_per_role_with_working_passwords(client, caps
     out = capsys.readouterr().out
     assert "demo cases" not in out
     out = out.split("Demo logins")[-1]
+    assert "set up two-factor authentication (an authenticator app on a phone) the first time" in out
     logins = dict(line.split()[:2] for line in out.splitlines() if "@" in line)
     assert set(logins) == {email for email, *_ in DEMO_PEOPLE} | {"admin@csprp.example.org"}
     assert User.objects.filter(email__in=logins).count() == len(logins)

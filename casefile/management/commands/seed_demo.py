@@ -29,3 +29,7 @@ class Command(BaseCommand):
         width = max(len(login.email) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.password}  {login.description}")
+        self.stdout.write(
+            "The Panel's people and the administrator set up two-factor authentication (an authenticator app "
+            "on a phone) the first time they sign in; the others may turn it on under Two-factor authentication."
+        )
