@@ -166,6 +166,8 @@ AXES_LOCKOUT_CALLABLE = "organisations.views.locked_out"
 OTP_TOTP_ISSUER = "CSPRP"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Administrators see and remove people's apps and recovery codes in the admin, never their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
@@ -254,6 +256,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP server may keep the service waiting; without it a stalled server holds a reminder pass,
+# and its claims, for ever (notices.services.CLAIM_TIMEOUT is far longer).
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="csprp@localhost")
 # Where people sign in, for the links in what the service sends them.
 SERVICE_URL = env("SERVICE_URL", default="http://127.0.0.1:8000/")
@@ -458,4 +463,24 @@ FILE_UPLOAD_HANDLERS = [
 # (incidents.virus_scan). clamd's StreamMaxLength must be at least DOCUMENT_MAX_MB.
 CLAMAV_URL = env("CLAMAV_URL", default=None)
 CLAMAV_TIMEOUT_SECONDS = env.float("CLAMAV_TIMEOUT_SECONDS", default=60.0)
+
+# Retention: how long each kind of record is kept before `manage.py purge` removes it (casefile.retention).
+# UK GDPR Article 5(1)(e): personal data is kept no longer than its purpose needs; each period says why.
+# A case (everything recorded about it, its documents included), counted from the last thing done on it.
+# A child's claim for injury may be brought until three years after they turn 18 (Limitation Act 1980,
+# ss. 11 and 28), so up to 21 years after an incident in infancy; 25 years outlasts that and the reviews
+# and inquiries that draw on a case. The Independent Inquiry into Child Sexual Abuse (final report, 2022)
+# recommended 75 years for records about child sexual abuse: a records officer applying that sets 75.
+CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=25)
+# A reminder or message once sent (or given up): what it said is on the case's timeline; the row shows who
+# was told and when, for questions about a missed deadline in this reporting year or the last.
+NOTICE_RETENTION_DAYS = env.int("NOTICE_RETENTION_DAYS", default=2 * 365)
+# The access log: six years, the Limitation Act 1980's period for most claims (ss. 2 and 5), after the year
+# in which the access was made.
+ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=7)
+# An API token after it expired: what it was used for is in the access log; the token's row (a digest, its
+# owner and dates) is kept a quarter for an investigation of its use. A revoked token is deleted at once.
+API_TOKEN_RETENTION_DAYS = env.int("API_TOKEN_RETENTION_DAYS", default=90)
+# Sign-in attempts (django-axes): a year of failures and lockouts, for the yearly review of attacks on accounts.
+SIGN_IN_ATTEMPT_RETENTION_DAYS = env.int("SIGN_IN_ATTEMPT_RETENTION_DAYS", default=365)
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record; changes go through the services

@@ -228,10 +228,18 @@ def test_an_administrator_resets_a_lost_phone(admin_client, secretariat):
     assert response["Location"].startswith(SET_UP)
 
 
-def test_the_admin_lists_devices_for_administrators(admin_client, secretariat):
-    TOTPDevice.objects.create(user=secretariat, name="Phone", confirmed=True)
+def test_the_admin_lists_devices_but_never_their_secrets(admin_client, secretariat):
+    device = TOTPDevice.objects.create(user=secretariat, name="Phone", confirmed=True)
     page = admin_client.get(reverse("admin:otp_totp_totpdevice_changelist"))
     assert page.status_code == 200 and secretariat.email.encode() in page.content
+    change = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200 and device.key.encode() not in change.content
+    assert admin_client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])).status_code == 403
+    assert admin_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+    codes = StaticDevice.objects.create(user=secretariat, name="Recovery codes", confirmed=True)
+    codes.token_set.create(token="abcdefgh")
+    change = admin_client.get(reverse("admin:otp_static_staticdevice_change", args=[codes.pk]))
+    assert change.status_code == 200 and b"abcdefgh" not in change.content
 
 
 # Lockout -------------------------------------------------------------------------------------------------
