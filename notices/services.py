@@ -7,6 +7,7 @@ claims a flip: of two passes at once, only the one whose update changed the row 
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +25,13 @@ from organisations.models import Membership, Organisation, Role
 from reviews.models import ReviewEvent
 
 from .models import Notice, Rung
+
+# A claim older than this was left by a pass that died between claiming and sending (a worker killed, a
+# machine lost): a later pass claims the notice again, still by compare-and-set, so it is neither lost nor
+# sent by two passes. Far longer than a live pass ever holds a claim: each person's notices are claimed
+# just before their one email goes, and that send is bounded by EMAIL_TIMEOUT (SMTP) or the Notify
+# client's HTTP timeout, seconds each, so no living pass has a claim taken from under it.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 
 # A failed send is tried again after these waits; after the last it is marked failed.
 RETRY_AFTER = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=30), datetime.timedelta(hours=2))
@@ -123,9 +131,12 @@ def reminders_make(*, now, calendar=None):
 
 
 def reminders_stop():
-    """A deadline met or cancelled sends nothing more: its waiting reminders are stopped."""
+    """A deadline met or cancelled sends nothing more: its waiting reminders are stopped.
+
+    Only reminders: a message (no deadline) waiting for a retry, or left by a pass that died, is still sent.
+    """
     return (
-        Notice.objects.filter(status=Notice.Status.PENDING)
+        Notice.objects.filter(status=Notice.Status.PENDING, deadline__isnull=False)
         .exclude(deadline__status=Deadline.Status.OPEN)
         .update(status=Notice.Status.STOPPED)
     )
@@ -195,10 +206,21 @@ class Addressee:
     name: str
 
 
+def claimable(now):
+    """Notices no pass holds: never claimed, or claimed by a pass that died before sending (CLAIM_TIMEOUT)."""
+    return Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+
+
 def notice_claim(notice_id, *, now):
-    """Claim a notice for this pass: True for the one pass whose update changed the row."""
+    """Claim a notice for this pass: True for the one pass whose update changed the row.
+
+    Of two passes taking one at once (new, or left by a dead pass), the second's update finds the first's
+    fresh claim and changes nothing. One moment stays open: a pass killed after the mail server took the
+    email and before the row says so leaves a claim a later pass sends again; SMTP gives no way to ask.
+    Through GOV.UK Notify even that is sent once: notify_send looks up its reference first.
+    """
     return bool(
-        Notice.objects.filter(pk=notice_id, status=Notice.Status.PENDING, claimed_at=None).update(claimed_at=now)
+        Notice.objects.filter(claimable(now), pk=notice_id, status=Notice.Status.PENDING).update(claimed_at=now)
     )
 
 
@@ -262,23 +284,34 @@ def _when(due_on, *, today):
 
 
 def notices_send(*, now, send=None):
-    """Claim every notice whose time has come, then send each person one digest. Returns how many sent."""
+    """Send each person one digest of everything whose time has come. Returns how many notices were sent.
+
+    Each person's notices are claimed just before their email goes, at the pass's own clock (`now` moved on
+    by the time the pass has taken so far), so a living pass's claim is never older than one send.
+    """
     send = send or digest_send
     today = timezone.localdate(now)
-    due = Notice.objects.filter(status=Notice.Status.PENDING, claimed_at=None, next_attempt_at__lte=now)
-    claimed = [pk for pk in due.values_list("pk", flat=True) if notice_claim(pk, now=now)]
-    notices = Notice.objects.filter(pk__in=claimed).select_related("recipient", "incident", "deadline", "event")
+    started = time.monotonic()
+    due = Notice.objects.filter(claimable(now), status=Notice.Status.PENDING, next_attempt_at__lte=now)
     by_person = {}
-    for notice in notices:
-        if notice.deadline_id and notice.deadline.status != Deadline.Status.OPEN:
-            Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.STOPPED)
-            continue
+    for notice in due.select_related("recipient", "incident", "deadline", "event"):
         addressee = Addressee(
             email=notice.address, name=(notice.recipient.full_name or notice.address) if notice.recipient_id else ""
         )
         by_person.setdefault(addressee, []).append(notice)
     sent = 0
-    for person, theirs in by_person.items():
+    for person, candidates in by_person.items():
+        claimed_at = now + datetime.timedelta(seconds=time.monotonic() - started)
+        theirs = []
+        for notice in candidates:
+            if not notice_claim(notice.pk, now=claimed_at):
+                continue  # another pass has it
+            if notice.deadline_id and notice.deadline.status != Deadline.Status.OPEN:
+                Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.STOPPED)
+                continue
+            theirs.append(notice)
+        if not theirs:
+            continue
         ids = [notice.pk for notice in theirs]
         try:
             send(person, sorted(theirs, key=lambda n: (n.due_on, n.pk)), today=today)
