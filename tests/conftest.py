@@ -246,3 +246,13 @@ def lcspr(august_case, leeds_lead, london_time):
     with london_time("2023-08-31"):
         rapid_review_send(incident=august_case, by=leeds_lead, **august_review_values())
     return Lcspr.objects.get(incident=august_case)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The access matrix's combinations checked (tests/test_access_matrix.py), for the security document."""
+    import sys
+
+    matrix = sys.modules.get("tests.test_access_matrix")
+    if matrix is not None and matrix.CHECKED:
+        figures = ", ".join(f"{name} {count}" for name, count in sorted(matrix.CHECKED.items()))
+        terminalreporter.write_line(f"access matrix: {figures}")
