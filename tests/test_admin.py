@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"organisations", "audit", "deadlines", "incidents", "reviews", "letters", "notices", "health"}
+OUR_APPS = {"organisations", "audit", "deadlines", "incidents", "reviews", "letters", "notices", "casefile", "health"}
 
 # Made only by the services, so that each has its timeline event and deadlines: never added in the admin.
 MADE_BY_THE_SERVICES = {
@@ -28,6 +28,8 @@ MADE_BY_THE_SERVICES = {
     "notices.Notice",
     # Recorded by the views that show what it names (audit.services.access_record), and never changed.
     "audit.AccessEvent",
+    # Recorded by `purge` (casefile.retention) of what it removed.
+    "casefile.PurgeRecord",
 }
 # django-axes' records of sign-in attempts: written by signing in, never added by hand (deleting one unlocks).
 SIGN_IN_RECORDS = {"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}

@@ -259,3 +259,18 @@ def test_the_command_prints_a_table_and_a_dry_run_says_so(old_case, recent_case)
     assert lines[0].split() == ["Records", "Removed", "Older", "than"]
     assert any(line.startswith("Cases, with everything recorded about them") and " 1 " in line for line in lines)
     assert Incident.objects.get() == recent_case
+
+
+def test_administrators_read_what_was_purged_and_change_nothing(request, old_case, recent_case):
+    with at("2048-03-01"):
+        records_purge(now=NOW)
+    record = PurgeRecord.objects.get(kind=PurgeRecord.Kind.CASE)
+    # Signed in after the purge, which ends every session expired by 2048.
+    admin_client = request.getfixturevalue("admin_client")
+
+    listing = admin_client.get("/admin/casefile/purgerecord/", {"q": old_case.reference})
+    assert listing.status_code == 200
+    assert f"/admin/casefile/purgerecord/{record.pk}/change/" in listing.content.decode()
+    assert admin_client.post(f"/admin/casefile/purgerecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/casefile/purgerecord/add/").status_code == 403
+    assert PurgeRecord.objects.filter(pk=record.pk).exists()
