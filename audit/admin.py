@@ -4,7 +4,6 @@ Read-only: no one adds, changes or deletes a recorded access here (the model and
 refuse it too). Every administrator may read it.
 """
 
-import csv
 import json
 
 from django.contrib import admin
@@ -14,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+
+from organisations.spreadsheets import csv_lines
 
 from .models import AccessEvent
 from .services import Action, access_filters, access_record
@@ -36,39 +37,23 @@ CSV_HEADINGS = (
 )
 
 
-def _csv_cell(value):
-    """A cell as text; one a spreadsheet would run as a formula is kept as text (as the service's other CSVs do)."""
-    value = "" if value is None else str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_row(event):
     return [
-        _csv_cell(value)
-        for value in (
-            timezone.localtime(event.at).isoformat(),
-            event.user_email,
-            event.organisations,
-            event.action,
-            event.kind,
-            event.identifier,
-            event.case_reference,
-            json.dumps(event.detail, sort_keys=True) if event.detail else "",
-            event.via,
-            event.method,
-            event.path,
-            event.ip_address,
-            event.user_agent,
-            event.request_id,
-        )
+        timezone.localtime(event.at).isoformat(),
+        event.user_email,
+        event.organisations,
+        event.action,
+        event.kind,
+        event.identifier,
+        event.case_reference,
+        json.dumps(event.detail, sort_keys=True) if event.detail else "",
+        event.via,
+        event.method,
+        event.path,
+        event.ip_address,
+        event.user_agent,
+        event.request_id,
     ]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
 
 
 @admin.register(AccessEvent)
@@ -117,9 +102,7 @@ class AccessEventAdmin(admin.ModelAdmin):
             identifier="access-log.csv",
             detail={"filters": access_filters(request.GET)},
         )
-        writer = csv.writer(_Echo())
-        lines = (writer.writerow(line) for line in _lines(rows))
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(_lines(rows)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="access-log-{timezone.localdate().isoformat()}.csv"'
         response["Cache-Control"] = "no-store"
         return response

@@ -4,7 +4,6 @@ Both read the records the lifecycle writes, in a fixed number of queries whateve
 the case-level file streams one query's rows, and the DfE tables are database aggregates.
 """
 
-import csv
 import datetime
 import hashlib
 import hmac
@@ -27,6 +26,7 @@ from incidents.codes import (
     age_group,
 )
 from incidents.models import Child, Incident
+from organisations.spreadsheets import csv_lines
 
 # Pseudonyms -------------------------------------------------------------------------------------------
 
@@ -65,20 +65,6 @@ def pseudonym(reference, *, key):
 
 
 # CSV streaming ----------------------------------------------------------------------------------------
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(rows):
-    """Each row as one CSV line, lazily: a file of any size is never held in memory."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    for row in rows:
-        yield writer.writerow(row)
 
 
 def _month(day):

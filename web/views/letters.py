@@ -11,8 +11,6 @@ decisions on national reviews; each filters, sorts, pages and downloads as CSV, 
 does not grow with the rows shown.
 """
 
-import csv
-
 from csp.decorators import csp_exempt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +34,7 @@ from incidents.workflow import VersionConflict, today
 from letters import rendering, services
 from letters.models import Letter
 from letters.selectors import letter_get, letter_list
+from organisations.spreadsheets import csv_response
 from reviews.models import RapidReviewVersion
 from reviews.selectors import rapid_review_of
 
@@ -368,15 +367,6 @@ def panel_check(user):
         raise PermissionDenied("Only the Panel's members and secretariat see this list.")
 
 
-def _csv(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
 def _list_page(request, form_class, rows, *, template, context, csv_name, csv_header, csv_row, shown=None):
     """A list's page: its filters read (400 with an error summary if they are wrong), its order, the page
     asked for, or every row (bounded) as CSV. `shown(row)` readies a row shown on the page."""
@@ -392,7 +382,7 @@ def _list_page(request, form_class, rows, *, template, context, csv_name, csv_he
             identifier=f"{csv_name}.csv",
             detail={"filters": access_filters(request.GET)},
         )
-        return _csv(csv_name, csv_header, (csv_row(row) for row in rows[:CSV_MAX_ROWS]))
+        return csv_response(f"{csv_name}.csv", csv_header, (csv_row(row) for row in rows[:CSV_MAX_ROWS]))
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     for row in page.object_list if shown else ():
         shown(row)

@@ -10,7 +10,6 @@ Keying and returning call incidents.services.incident_key_offline and reviews.se
 as the API does: these pages only ask, and show what the services say.
 """
 
-import csv
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -37,6 +36,7 @@ from incidents.services import OFFLINE_CONFIRMATION_WORKING_DAYS, check_case_dat
 from incidents.workflow import today
 from organisations.models import Organisation, Region
 from organisations.selectors import organisation_list, user_memberships, user_scope
+from organisations.spreadsheets import csv_response
 from reports.rules import VIEW_STATISTICS
 from reviews.selectors import rapid_review_of
 from reviews.services import RESUBMISSION_WORKING_DAYS, rapid_review_return
@@ -362,30 +362,6 @@ QUEUE = (
 QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUE}
 
 
-def _csv_cell(value):
-    """A cell as text; one that a spreadsheet would run as a formula is kept as text."""
-    value = "" if value is None else str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(value) else value
-
-
-def _is_number(value):
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def csv_download(filename, headings, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(headings)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return response
-
-
 def _table(queue, items, ctx):
     return {
         "queue": queue,
@@ -446,7 +422,7 @@ def queue_list(request, slug):
             detail={"filters": access_filters(request.GET)},
         )
         items = (queue.csv_row(item, ctx) for item in rows[:CSV_MAX_ROWS].iterator(chunk_size=500))
-        return csv_download(filename, queue.csv_headings, items)
+        return csv_response(filename, queue.csv_headings, items)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -895,7 +871,7 @@ def regions(request):
             identifier=filename,
             detail={"filters": access_filters(request.GET)},
         )
-        return csv_download(filename, (*REGION_CSV_HEADINGS, late_heading), rows)
+        return csv_response(filename, (*REGION_CSV_HEADINGS, late_heading), rows)
     by_region = {}
     for authority in authorities:
         by_region.setdefault(authority["region_id"], []).append(authority)

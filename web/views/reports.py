@@ -1,15 +1,14 @@
 """The national statistics page: the annual report's figures as tables and charts, for a period."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
 from audit.services import Action, access_record
 from incidents.workflow import today
+from organisations.spreadsheets import csv_response
 from reports.charts import bar_chart
 from reports.figures import annual_report
 from reports.rules import VIEW_STATISTICS
@@ -67,12 +66,7 @@ def annual(request):
             identifier=filename,
             detail={"filters": {"table": table.name, "period_from": str(start), "period_to": str(end)}},
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow([column or "Item" for column in table.columns])
-        writer.writerows(table.rows)
-        return response
+        return csv_response(filename, [column or "Item" for column in table.columns], table.rows)
     charts = {t.name: bar_chart(**t.chart) for t in tables if t.chart}
     query = request.GET.copy()
     query.pop("download", None)

@@ -15,10 +15,10 @@ from django.urls import path
 
 from audit.services import Action, access_filters, access_record
 from incidents.workflow import today
+from organisations.spreadsheets import csv_response
 from reviews.selectors import case_search, search_passages
 
 from ..search_forms import SearchForm
-from .panel import csv_download
 
 RESULTS_PER_PAGE = 25
 # A download holds at most this many cases, each with its passage; a narrower search gives the rest.
@@ -60,7 +60,7 @@ def search(request):
         filename = f"case-search-{today().isoformat()}.csv"
         detail = {"filters": filters}
         access_record(request=request, action=Action.EXPORTED, kind="case_search", identifier=filename, detail=detail)
-        return csv_download(filename, CSV_HEADINGS, _csv_rows(cases, criteria))
+        return csv_response(filename, CSV_HEADINGS, _csv_rows(cases, criteria))
     page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     access_record(
         request=request,
