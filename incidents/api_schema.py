@@ -3,7 +3,7 @@ the service gives (incidents.workflow.api_exception_handler) with the shape of t
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from organisations.serializers import PlausibleDateField, StrictSerializer
@@ -99,6 +99,10 @@ class CaseApiSchema(AutoSchema):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, StrictSerializer):
             schema["additionalProperties"] = False  # a field it does not know is a 400
+        # Fields a serializer shows only to some readers (its Meta's omitted_for_some_readers) are not required.
+        omitted = getattr(getattr(serializer, "Meta", None), "omitted_for_some_readers", ())
+        if direction == "response" and omitted and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in omitted]
         for name, field_schema in schema.get("properties", {}).items():
             # drf-spectacular offers blank text as a second choice beside a pattern; NO_NUL already
             # matches it, and "one of" two choices that both match would refuse it.
@@ -106,6 +110,12 @@ class CaseApiSchema(AutoSchema):
             if len(choices) == 2 and choices[0].get("pattern") == NO_NUL and choices[1].get("maxLength") == 0:
                 schema["properties"][name] = {**{k: v for k, v in field_schema.items() if k != "oneOf"}, **choices[0]}
         return schema
+
+
+def error_responses(*codes):
+    """Error responses an operation gives beyond those CaseApiSchema adds for its method, for extend_schema:
+    a GET refused by the record's state (409), say."""
+    return {int(code): OpenApiResponse(response=ERRORS[code][1], description=ERRORS[code][0]) for code in codes}
 
 
 def document_responses(types):
@@ -120,8 +130,11 @@ OFFLINE_DOCUMENT_RESPONSES = document_responses(OFFLINE_NOTIFICATION_TYPES)
 
 
 def years_pattern(first, last):
-    """A date's year from `first` to `last` as a pattern (PlausibleDateField's bounds are whole years)."""
-    return f"^({'|'.join(str(year) for year in range(first, last + 1))})-"
+    """A date (YYYY-MM-DD) with its year from `first` to `last` as a pattern (PlausibleDateField's bounds are
+    whole years). The whole date is spelled out, not only its year, so that a client generating dates from the
+    schema (a fuzzer, say) draws real dates rather than filtering a year followed by anything."""
+    years = "|".join(str(year) for year in range(first, last + 1))
+    return f"^({years})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def query_parameters_as_served(result, generator, request, public):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from audit.services import Action, access_record
 from incidents.api import require_case_reader
-from incidents.api_schema import IF_MATCH
+from incidents.api_schema import IF_MATCH, error_responses
 from incidents.models import Incident
 from incidents.selectors import incident_get
 from incidents.workflow import document_download, version_from_request, with_entity_tag
@@ -135,7 +135,7 @@ class LetterViewSet(viewsets.GenericViewSet):
     def discard(self, request, pk=None):
         return self._show(services.letter_discard(letter=self._letter(), by=request.user))
 
-    @extend_schema(responses=PDF_RESPONSE)
+    @extend_schema(responses={**PDF_RESPONSE, **error_responses("409")})  # an issued letter is not rendered again
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
         """The letter as it would be issued today; never once it is issued."""

@@ -61,6 +61,8 @@ class LetterSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
         ]
+        # Left out for everyone else (to_representation), so the schema cannot say they are always there.
+        omitted_for_some_readers = PANEL_ONLY
 
     def get_has_pdf(self, letter) -> bool:
         return bool(letter.pdf)

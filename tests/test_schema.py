@@ -1,6 +1,8 @@
 """The API schema tells the truth: it validates, documents each error the service gives, marks what may be
 null, and types uploads and downloads as what they are."""
 
+import re
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -55,3 +57,23 @@ def test_request_bodies_refuse_fields_they_do_not_know(schema):
     request = schema["components"]["schemas"]["WithdrawRequest"]
     assert request["additionalProperties"] is False
     assert request["required"] == ["reason"]
+
+
+def test_fields_shown_only_to_the_panel_are_not_required(schema):
+    letter = schema["components"]["schemas"]["Letter"]
+    assert {"sent_back_comment", "sent_back_by", "sent_back_at"}.isdisjoint(letter["required"])
+    assert {"id", "incident", "subject"} <= set(letter["required"])
+
+
+def test_dates_in_requests_are_whole_dates_in_plausible_years(schema):
+    incident = schema["components"]["schemas"]["IncidentCreateRequest"]["properties"]["incident_date"]
+    date = re.compile(incident["pattern"])
+    assert date.match("2022-09-10")
+    for not_a_date in ("2022-09-10T00:00", "2022-13-01", "2022-09-32", "1899-09-10", "2022-9-10"):
+        assert not date.match(not_a_date), not_a_date
+
+
+def test_a_preview_refused_for_an_issued_letter_is_documented(schema):
+    responses = schema["paths"]["/api/v1/letters/{id}/preview/"]["get"]["responses"]
+    assert "application/pdf" in responses["200"]["content"]
+    assert responses["409"]["content"]["application/json"]["schema"]["required"] == ["detail"]
