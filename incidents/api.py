@@ -1,7 +1,8 @@
 """The cases API: list, read, start, key offline, change, submit, withdraw and confirm.
 
-Views are thin: they find the case through the scoped selector (404 outside scope), check the input's
-shape, call a service and show the case as it now is.
+Views are thin: they find the case through the scoped selector (404 outside scope), ask the rule the service
+asks (403 for a role that may not act), then check the input's shape, call a service and show the case as it
+now is. The service asks again, and decides what the state allows (409).
 """
 
 from django.http import Http404
@@ -29,6 +30,7 @@ from .codes import Channel
 from .converters import REFERENCE_PATTERN
 from .filters import IncidentFilter
 from .models import Incident
+from .rules import START_CASE
 from .selectors import incident_get, incident_list, incident_timeline
 from .serializers import (
     IncidentCreateSerializer,
@@ -40,7 +42,7 @@ from .serializers import (
     case_fields,
     show_names,
 )
-from .workflow import document_download, version_from_request, with_entity_tag
+from .workflow import document_download, permission_check, transition_permission, version_from_request, with_entity_tag
 
 
 def require_case_reader(user):
@@ -75,11 +77,16 @@ class IncidentViewSet(viewsets.GenericViewSet):
             "show_names": show_names(self.request.user),
         }
 
-    def _case(self):
+    def _case(self, *, permission=None):
+        """The case, if the person can see it (404); given a permission, their role must have it on the case
+        (403), asked before anything sent is read, so a refusal never depends on the body."""
         try:
-            return incident_get(user=self.request.user, reference=self.kwargs["reference"])
+            incident = incident_get(user=self.request.user, reference=self.kwargs["reference"])
         except Incident.DoesNotExist:
             raise Http404 from None
+        if permission is not None:
+            permission_check(by=self.request.user, permission=permission, record=incident)
+        return incident
 
     def _show(self, reference, status_code=status.HTTP_200_OK):
         incident = incident_get(user=self.request.user, reference=reference)
@@ -106,6 +113,8 @@ class IncidentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):
+        if not request.user.has_perm(START_CASE):
+            raise PermissionDenied("Only a local authority notifier or the Panel secretariat starts a notification.")
         serializer = IncidentCreateSerializer(data=case_request_data(request))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -123,15 +132,13 @@ class IncidentViewSet(viewsets.GenericViewSet):
         scope = user_scope(user=self.request.user)
         if len(scope.notifier_la_ids) == 1:
             return Organisation.objects.get(pk=next(iter(scope.notifier_la_ids)))
-        if not scope.notifier_la_ids and not scope.is_secretariat:
-            raise PermissionDenied("Only a local authority notifier starts a notification.")
         raise ValidationError({"local_authority": ["Give the notifying local authority's GSS code."]})
 
     @extend_schema(request=IncidentUpdateSerializer, responses=IncidentDetailSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, reference=None):
         """Change a case's details. Send the version you read (If-Match with its ETag, or `version`) and a
         case changed since is refused with 409; without either, the change is made whatever changed since."""
-        incident = self._case()
+        incident = self._case(permission="incidents.change_case")
         serializer = IncidentUpdateSerializer(data=case_request_data(request), partial=True)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -142,7 +149,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, reference=None):
-        incident = self._case()
+        incident = self._case(permission=transition_permission(Incident.submit))
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.incident_submit(incident=incident, by=request.user, **serializer.validated_data)
@@ -151,7 +158,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=WithdrawSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, reference=None):
-        incident = self._case()
+        incident = self._case(permission=transition_permission(Incident.withdraw))
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.incident_withdraw(incident=incident, by=request.user, **serializer.validated_data)
@@ -160,7 +167,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, reference=None):
-        incident = self._case()
+        incident = self._case(permission=transition_permission(Incident.confirm))
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.incident_confirm(incident=incident, by=request.user, **serializer.validated_data)

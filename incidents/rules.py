@@ -40,6 +40,10 @@ VIEW_CASE = "incidents.view_case"
 rules.add_perm(VIEW_CASE, sees_case)
 rules.add_perm("incidents.read_cases", reads_cases)
 rules.add_perm("incidents.start_notification", notifies_for)  # the object is the local authority
+# Asked before a new case's details are read: a notifier starts one (for their own authority, which
+# start_notification then asks), the secretariat keys one sent offline; nobody else starts a case.
+START_CASE = "incidents.start_case"
+rules.add_perm(START_CASE, is_notifier | is_secretariat)
 rules.add_perm("incidents.key_offline", is_secretariat)
 rules.add_perm("incidents.submit_notification", notifies_for_case)
 rules.add_perm("incidents.confirm_notification", notifies_for_case)
