@@ -33,7 +33,10 @@ ERRORS = {
     ),
     "413": ("The request body or an uploaded file is too large.", FIELD_ERRORS),
     "415": ("The body's media type, or an uploaded file's type, is not taken here.", FIELD_ERRORS),
+    "429": ("Too many requests: the API's rate limit for you (or, signed out, your address) is reached.", DETAIL),
 }
+# How long to wait before the rate limit lets a request through again (DRF's throttling sets it).
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 0}}}
 
 
 # Optimistic version checks (incidents.workflow): what a client sends back of the ETag it was given.
@@ -66,6 +69,7 @@ class CaseApiSchema(AutoSchema):
             codes.append("409")
         if changes:
             codes += ["413", "415"]  # a body or an upload too large, or of a type not taken here
+        codes.append("429")  # every operation is throttled (REST_FRAMEWORK's DEFAULT_THROTTLE_CLASSES)
         return codes
 
     def _get_response_bodies(self, direction="response"):
@@ -74,6 +78,8 @@ class CaseApiSchema(AutoSchema):
             if code not in responses:
                 description, schema = ERRORS[code]
                 responses[code] = {"content": {"application/json": {"schema": schema}}, "description": description}
+                if code == "429":
+                    responses[code]["headers"] = RETRY_AFTER
         return responses
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):

@@ -197,22 +197,40 @@ def seeded(django_db_setup, django_db_blocker, module_media):
         transaction.set_rollback(True)
 
 
-class HighRates(dict):
+class EveryScope(dict):
+    """One rate for every throttle scope, whatever scopes the settings name."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
     def __missing__(self, scope):
-        return "1000000/second"
+        return self.rate
 
 
 @pytest.fixture
-def unthrottled(monkeypatch, settings):
-    """The fuzz sends hundreds of requests a minute as one person: no rate limit may refuse them."""
-    rates = HighRates()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    classes = [throttling.SimpleRateThrottle]
-    while classes:
-        cls = classes.pop()
-        monkeypatch.setattr(cls, "THROTTLE_RATES", rates)
-        classes.extend(cls.__subclasses__())
+def rate_limit(monkeypatch, settings):
+    """Set the API's rate limits: DRF's throttles read their rates once, on import, so each class's are
+    replaced as well as the setting; the counts kept in the cache start again."""
+
+    def limit(rate):
+        rates = EveryScope(rate)
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+        classes = [throttling.SimpleRateThrottle]
+        while classes:
+            cls = classes.pop()
+            monkeypatch.setattr(cls, "THROTTLE_RATES", rates)
+            classes.extend(cls.__subclasses__())
+        cache.clear()
+
+    yield limit
     cache.clear()
+
+
+@pytest.fixture
+def unthrottled(rate_limit):
+    """The fuzz sends hundreds of requests a minute as one person: no rate limit may refuse them."""
+    rate_limit("1000000/second")
 
 
 @pytest.fixture
@@ -287,3 +305,14 @@ def test_it_answers_every_request_as_its_schema_says(
     fuzz()
     tally.tests += 1
     tally.seconds += time.monotonic() - started
+
+
+def test_it_answers_too_many_requests_as_its_schema_says(seeded, rate_limit, wsgi_in_test_transaction, media_root):
+    """The fuzz runs unthrottled; this is the rate limit's answer, held to the same checks."""
+    rate_limit("2/minute")
+    me = schema["/api/v1/me/"]["GET"]
+    headers = {"Authorization": f"Token {seeded['tokens']['analyst']}"}
+    responses = [me.Case().call(headers=headers) for _ in range(3)]
+    assert [response.status_code for response in responses] == [200, 200, 429]
+    assert int(responses[-1].headers["retry-after"][0]) > 0
+    me.Case().validate_response(responses[-1], checks=CHECKS)

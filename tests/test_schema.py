@@ -77,3 +77,10 @@ def test_a_preview_refused_for_an_issued_letter_is_documented(schema):
     responses = schema["paths"]["/api/v1/letters/{id}/preview/"]["get"]["responses"]
     assert "application/pdf" in responses["200"]["content"]
     assert responses["409"]["content"]["application/json"]["schema"]["required"] == ["detail"]
+
+
+def test_every_operation_documents_the_rate_limit(schema):
+    for path, method, operation in operations(schema):
+        too_many = operation["responses"]["429"]
+        assert too_many["content"]["application/json"]["schema"]["required"] == ["detail"], (method, path)
+        assert "Retry-After" in too_many["headers"], (method, path)
