@@ -82,6 +82,8 @@ ROLES = {
     "analyst": "analyst@panel.example.org",
     "anonymous": None,
 }
+# Leeds, whose people the roles are, and Bradford, whose cases none of them may see.
+LOCAL_AUTHORITIES = ("E08000035", "E08000032")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -268,20 +270,36 @@ def _known(operation, name, seeded):
     return st.sampled_from(seeded[name])
 
 
+def _known_body_values(case, seeded):
+    """A valid body's references to a case or an authority, half the time made those of seeded ones, so that
+    a valid request can reach as far as a real case (a letter for it, a case in Leeds) and not only its 404."""
+    known = {"incident": seeded["reference"], "local_authority": list(LOCAL_AUTHORITIES)}
+    names = sorted(name for name in known if isinstance(case.body, dict) and isinstance(case.body.get(name), str))
+    if not names:
+        return st.just(case)
+
+    def replaced(values):
+        case.body.update(values)
+        return case
+
+    chosen = st.fixed_dictionaries({name: st.sampled_from(known[name]) for name in names}).map(replaced)
+    return st.one_of(st.just(case), chosen)
+
+
 def _cases(operation, seeded):
     """Cases for an operation, its path naming a seeded object more often than a made-up one."""
-    modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
     names = [parameter.name for parameter in operation.path_parameters]
     strategies = []
-    for mode in modes:
+    for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
         generated = operation.as_strategy(generation_mode=mode)
         if names:
             known = st.fixed_dictionaries({name: _known(operation, name, seeded) for name in names}).flatmap(
                 lambda values, mode=mode: operation.as_strategy(generation_mode=mode, path_parameters=values)
             )
-            strategies += [known, known, known, generated]
-        else:
-            strategies.append(generated)
+            generated = st.one_of(known, known, known, generated)
+        if mode == schemathesis.GenerationMode.POSITIVE:
+            generated = generated.flatmap(lambda case: _known_body_values(case, seeded))
+        strategies.append(generated)
     return st.one_of(strategies)
 
 
