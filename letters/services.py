@@ -200,12 +200,12 @@ def letter_ask_for_approval(*, letter, by):
     return letter
 
 
-def _not_its_writer(letter, *, by, done):
+def letter_reviewer_check(*, letter, by, done):
     """Four eyes: the person who wrote the text neither approves it nor sends it back (403).
 
     The rule (letters.approve_letter) already says so, with a message that names no reason; this says
     why, and holds for administrators too, whom every rule lets through. Asked before the state (409),
-    as a role is.
+    as a role is; the API and pages ask it too, before they read what was sent.
     """
     if letter.drafted_by_id is not None and letter.drafted_by_id == by.pk:
         raise PermissionDenied(f"You wrote this letter: someone else must check it before it is {done}.")
@@ -219,7 +219,7 @@ def letter_approve(*, letter, by, version=None):
     nobody approves words they have not read.
     """
     letter = _letter_locked(letter, by=by)
-    _not_its_writer(letter, by=by, done="approved")
+    letter_reviewer_check(letter=letter, by=by, done="approved")
     transition_check(letter, letter.approve, by=by, done="approved")
     version_check(letter, expected=version)
     letter.approve(by=by, at=timezone.now())
@@ -236,7 +236,7 @@ def letter_send_back(*, letter, by, comment):
     saying what should change. The comment is kept on the letter for its writer to see; the case's timeline
     records only that it was sent back, never the comment (the timeline holds no free text)."""
     letter = _letter_locked(letter, by=by)
-    _not_its_writer(letter, by=by, done="sent back")
+    letter_reviewer_check(letter=letter, by=by, done="sent back")
     transition_check(letter, letter.send_back, by=by, done="sent back")
     comment = (comment or "").strip()
     if not comment:

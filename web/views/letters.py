@@ -134,15 +134,36 @@ def letter_view_record(request, letter, *, kind="letter"):
 
 class LetterMixin(LoginRequiredMixin):
     """A view of one letter, found among those the person may see (404 for any other). Each page of it that
-    is shown (a GET answered 200) is recorded in the access log before it is rendered."""
+    is shown (a GET answered 200) is recorded in the access log before it is rendered.
+
+    A POST is refused (403) before anything posted is read if the person's role may not take the step:
+    `permission` is the rule its service asks, and `reviewed` what a reviewer does (its writer may not).
+    """
+
+    permission = None
+    reviewed = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.letter = letter_or_404(request, kwargs["pk"])
+            refusal = self.refusal() if request.method == "POST" else None
+            if refusal is not None:
+                return refusal
         response = super().dispatch(request, *args, **kwargs)
         if request.method == "GET" and response.status_code == 200 and hasattr(self, "letter"):
             letter_view_record(request, self.letter)
         return response
+
+    def refusal(self):
+        """The letter's page saying why the person's role may not do this (the service would say the same)."""
+        try:
+            if self.reviewed:
+                services.letter_reviewer_check(letter=self.letter, by=self.request.user, done=self.reviewed)
+            if self.permission is not None and not self.request.user.has_perm(self.permission, self.letter):
+                raise PermissionDenied("Your role does not allow this.")
+        except PermissionDenied as error:
+            return _letter_page_with_error(self.request, self.letter, str(error), 403)
+        return None
 
 
 def letter_steps(user, letter):
@@ -195,6 +216,7 @@ class LetterView(LetterMixin, VersionedFormMixin, ServiceFormView):
 
     template_name = "web/letters/letter.html"
     form_class = lf.LetterForm
+    permission = DRAFT_LETTER  # putting it forward (then=ask) asks the same rule
 
     def versioned(self):
         return self.letter
@@ -280,12 +302,15 @@ class LetterStepView(LetterMixin, View):
 
 class LetterApproveView(LetterStepView):
     service = staticmethod(services.letter_approve)
+    permission = APPROVE_LETTER
+    reviewed = "approved"
     verb = "approve"
     done = "Letter approved: the secretariat can now issue it"
 
 
 class LetterIssueView(LetterStepView):
     service = staticmethod(services.letter_issue)
+    permission = ISSUE_LETTER
     verb = "issue"
     done = "Letter issued: the local authority and partnership can now read it"
 
@@ -297,8 +322,8 @@ class LetterQuestionView(LetterMixin, ServiceFormView):
 
     def get(self, request, *args, **kwargs):
         if not letter_steps(request.user, self.letter)[self.step]:
-            # Not offered now (the state or the role): the letter's page says what can be done. A POST still
-            # goes to the service, which says why not.
+            # Not offered now (the state or the role): the letter's page says what can be done. A POST from
+            # a role that may not take the step is refused first (LetterMixin); otherwise the service says why not.
             return HttpResponseRedirect(letter_url(self.letter))
         return super().get(request, *args, **kwargs)
 
@@ -312,6 +337,8 @@ class LetterSendBackView(LetterQuestionView):
     template_name = "web/letters/send_back.html"
     form_class = lf.SendBackForm
     step = "send_back"
+    permission = APPROVE_LETTER
+    reviewed = "sent back"
     success_message = "Letter sent back to its writer with your comment"
 
     def perform(self, form):
@@ -323,6 +350,7 @@ class LetterDiscardView(LetterQuestionView):
     template_name = "web/letters/discard.html"
     form_class = lf.DiscardForm
     step = "discard"
+    permission = DRAFT_LETTER
 
     def perform(self, form):
         if form.cleaned_data["confirm"] != "yes":
