@@ -2,7 +2,7 @@
 the service lets each of them do (tests/test_access_matrix.py reads it against the URL configuration)."""
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -295,7 +295,6 @@ class Entry:
     get: frozenset = ANY
     query: str = ""
     kwargs: object = None
-    input_first: bool = False
 
     @property
     def may_write(self):
@@ -492,31 +491,3 @@ ACCESS = {
     "schema": public(writers=NOBODY),
     "api-docs": public(writers=NOBODY),
 }
-
-# Where the input is read before the person's scope and role are checked, so an empty body is refused with 400
-# whoever sends it. Nothing is revealed (a case that does not exist is answered the same) and nothing changes, but
-# the order is not the service's "404, 403, 409, 400": to be put right, then taken off this list.
-INPUT_BEFORE_ROLE = {
-    "incident-list",
-    "incident-withdraw",
-    "api-rapid-review-return",
-    "api-rapid-review-not-needed",
-    "api-rapid-review-not-needed-accept",
-    "api-rapid-review-not-needed-decline",
-    "api-lcspr",
-    "api-lcspr-pause",
-    "api-lcspr-publish",
-    "api-lcspr-not-published",
-    "api-lcspr-milestones",
-    "api-lcspr-recommendations",
-    "api-lcspr-recommendation",
-    "letter-list",
-    "letter-detail",
-    "letter-send-back",
-    "letter-discard",
-    "web:letter",
-    "web:letter-send-back",
-    "web:letter-discard",
-}
-for _key in INPUT_BEFORE_ROLE:
-    ACCESS[_key] = replace(ACCESS[_key], input_first=True)

@@ -264,8 +264,6 @@ def expected_unsafe(entry, person, case, url):
         codes, why = {404, 405, 415}, "outside the person's cases"
     if entry.kind == OWN_TOKEN:
         codes, why = {404, 405}, "another person's token"
-    if entry.input_first:
-        codes, why = codes | {400}, why + "; its input is read first (access_matrix.INPUT_BEFORE_ROLE)"
     return codes, why
 
 

@@ -19,6 +19,7 @@ from django.urls import path
 from csprp import urls as project_urls
 from incidents.models import Child, Incident
 from incidents.services import MAX_CHILDREN_PER_CASE
+from letters.services import letter_ask_for_approval, letter_draft
 from reviews.models import Lcspr, RapidReview, RapidReviewVersion, Recommendation
 
 from .documents import real_pdf
@@ -543,3 +544,92 @@ def test_it_refuses_text_given_as_a_number(as_notifier, notified):
     response = as_notifier.post(f"/api/v1/incidents/{notified.reference}/withdraw/", {"reason": 0}, format="json")
     assert_field_error(response, "reason")
     assert Incident.objects.get(pk=notified.pk).status == "notified"
+
+
+# The order of the checks --------------------------------------------------------------------------------
+# Outside scope 404, role 403, state 409, input 400: someone outside the case, or in a role that may not act,
+# is told so whatever they send, so what a body says never changes the answer they get.
+
+NOT_A_DATE = "the day after tomorrow"
+
+
+@pytest.mark.parametrize(
+    ("person", "method", "path", "body", "expected"),
+    [
+        ("leeds_lead", "post", "withdraw/", {"reason": ""}, 403),
+        ("bradford_notifier", "post", "withdraw/", {"reason": ""}, 404),
+        ("leeds_lead", "patch", "", {"incident_date": NOT_A_DATE}, 403),
+        ("leeds_lead", "post", "rapid-review/return/", {"reason": "", "resubmit_by": NOT_A_DATE}, 403),
+        ("bradford_lead", "post", "rapid-review/return/", {"reason": "", "resubmit_by": NOT_A_DATE}, 404),
+        ("secretariat", "post", "rapid-review/not-needed/", {"reasons": ["not", "text"]}, 403),
+        ("bradford_lead", "post", "rapid-review/not-needed/", {"reasons": ["not", "text"]}, 404),
+        ("leeds_lead", "post", "rapid-review/not-needed/decline/", {"view": ""}, 403),
+        ("leeds_lead", "post", "rapid-review/not-needed/accept/", {"view": ["not", "text"]}, 403),
+    ],
+)
+def test_it_checks_scope_and_role_before_a_cases_input(
+    request, client_for, notified, person, method, path, body, expected
+):
+    response = getattr(client_for(request.getfixturevalue(person)), method)(
+        f"/api/v1/incidents/{notified.reference}/{path}", body, format="json"
+    )
+    assert response.status_code == expected, response.content
+    assert set(response.json()) == {"detail"}  # a refusal, not a field's error
+
+
+@pytest.mark.parametrize(
+    ("person", "method", "path", "body", "expected"),
+    [
+        ("panel_member", "post", "pause/", {"reason": "holiday", "panel_told_on": NOT_A_DATE}, 403),
+        ("leeds_notifier", "post", "milestones/", {"happened_on": NOT_A_DATE}, 403),
+        ("bradford_lead", "post", "milestones/", {"happened_on": NOT_A_DATE}, 404),
+        ("panel_member", "post", "recommendations/", {"text": ""}, 403),
+        ("leeds_notifier", "patch", "", {"decision_on": NOT_A_DATE}, 403),
+        # A Panel member gives the Panel's view, and changes nothing else of the partnership's review.
+        ("panel_member", "patch", "", {"reviewer": "x" * 1000}, 403),
+        ("bradford_lead", "patch", "", {"panel_view": ["not", "text"]}, 404),
+    ],
+)
+def test_it_checks_scope_and_role_before_a_local_reviews_input(
+    request, client_for, local_review, person, method, path, body, expected
+):
+    response = getattr(client_for(request.getfixturevalue(person)), method)(
+        f"/api/v1/incidents/{local_review.reference}/lcspr/{path}", body, format="json"
+    )
+    assert response.status_code == expected, response.content
+    assert set(response.json()) == {"detail"}
+    assert not Lcspr.objects.get(incident=local_review).milestones.exists()
+
+
+def test_it_checks_the_role_before_reading_a_new_case_or_letter(client_for, leeds_lead, panel_member, leeds_notifier):
+    assert client_for(leeds_lead).post("/api/v1/incidents/", {}, format="json").status_code == 403
+    assert client_for(panel_member).post("/api/v1/incidents/", {"children": "x"}, format="json").status_code == 403
+    assert client_for(leeds_notifier).post("/api/v1/letters/", {"kind": 7}, format="json").status_code == 403
+    assert Incident.objects.count() == 0
+
+
+def test_it_still_reads_the_input_of_those_who_may_act(client_for, leeds_notifier, secretariat, notified):
+    assert_field_error(
+        client_for(leeds_notifier).post("/api/v1/incidents/", {"incident_date": NOT_A_DATE}), "incident_date"
+    )
+    withdrawn = client_for(secretariat).post(f"/api/v1/incidents/{notified.reference}/withdraw/", {}, format="json")
+    assert_field_error(withdrawn, "reason")
+    assert client_for(secretariat).post("/api/v1/letters/", {}, format="json").status_code == 400
+
+
+def test_it_checks_scope_role_and_four_eyes_before_a_letters_input(
+    client_for, notified, secretariat, panel_member, leeds_lead
+):
+    letter = letter_ask_for_approval(
+        letter=letter_draft(incident=notified, by=secretariat, kind="general"), by=secretariat
+    )
+    url = f"/api/v1/letters/{letter.pk}/"
+    changed = client_for(panel_member).patch(url, {"subject": "", "body_markdown": NUL}, format="json")
+    assert changed.status_code == 403, changed.content
+    # Its writer is told why, whatever the comment says; a draft does not exist for the partnership.
+    sent_back = client_for(secretariat).post(f"{url}send-back/", {"comment": ""}, format="json")
+    assert sent_back.status_code == 403
+    assert "You wrote this letter" in sent_back.json()["detail"]
+    assert client_for(leeds_lead).post(f"{url}send-back/", {"comment": ""}, format="json").status_code == 404
+    assert client_for(panel_member).post(f"{url}discard/", {}, format="json").status_code == 403
+    assert_field_error(client_for(panel_member).post(f"{url}send-back/", {"comment": ""}, format="json"), "comment")
