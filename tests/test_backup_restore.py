@@ -65,7 +65,7 @@ def restored_database():
 
 
 def test_a_dump_restores_into_a_new_database_with_the_same_cases(
-    notified, leeds_lead, london_time, media_root, tmp_path, restored_database
+    panel, notified, leeds_lead, london_time, media_root, tmp_path, restored_database
 ):
     with london_time("2022-10-03"):
         rapid_review_send(incident=notified, by=leeds_lead, **rapid_review_values())
