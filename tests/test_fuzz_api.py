@@ -67,7 +67,7 @@ from .conftest import case_values, recommendation_values
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 ARTIFACTS = Path(
     os.environ.get("BROWSER_ARTIFACTS")
     or os.environ.get("CI_ARTIFACTS_DIR")
