@@ -38,6 +38,7 @@ import schemathesis
 from django.conf import settings
 from django.core import signals
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import close_old_connections, transaction
 from django.test import override_settings
@@ -55,19 +56,21 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from csprp.wsgi import application
-from incidents.demo import demo_cases_seed
+from incidents.demo import demo_case_values, demo_cases_seed
 from incidents.models import Incident
-from incidents.services import incident_create
+from incidents.services import incident_create, incident_key_offline
 from letters.models import Letter
 from letters.services import letter_approve, letter_ask_for_approval, letter_draft, letter_issue
 from organisations.demo import demo_people_seed
 from organisations.models import User
+from organisations.selectors import organisation_find
 from organisations.services import api_token_create
 from reviews.demo import demo_reviews_seed
 from reviews.models import Recommendation
 from reviews.services import lcspr_milestone_add, rapid_review_not_needed, recommendation_add
 
 from .conftest import case_values, recommendation_values
+from .documents import real_pdf
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -165,8 +168,8 @@ def media_root(settings, module_media):
 def _seed():
     """The demo's people and cases (draft, notified, late, withdrawn, offline, rapid reviews, a local review,
     a case opened from an unnotified rapid review), and beside them letters in every state, a local review's
-    milestone and recommendation, a rapid review said not to be needed, and a case in Bradford that no Leeds
-    role may see."""
+    milestone and recommendation, a rapid review said not to be needed, an offline notification keyed with its
+    email, and a case in Bradford that no Leeds role may see."""
     call_command("load_reference_data", verbosity=0)
     demo_people_seed()
     demo_cases_seed()
@@ -186,6 +189,15 @@ def _seed():
     recommendation_add(incident=with_lcspr, by=lead, **recommendation_values(due_on=today))
     notified = Incident.objects.filter(status=Incident.Status.NOTIFIED, rapid_review__isnull=True).first()
     rapid_review_not_needed(incident=notified, by=lead, reasons="The child's injuries were accidental.")
+    offline_values = demo_case_values(aware_working_days_ago=2)
+    offline = incident_key_offline(
+        by=secretariat,
+        notifying_la=organisation_find(name_or_code=LOCAL_AUTHORITIES[0]),
+        offline_method="email",
+        offline_received_on=offline_values["la_aware_date"],
+        offline_document=SimpleUploadedFile("notification.pdf", real_pdf("Notification")),
+        **offline_values,
+    )
     bradford_notifier = User.objects.get(email="notifier@bradford.example.org")
     incident_create(
         by=bradford_notifier,
@@ -196,11 +208,22 @@ def _seed():
     )
     return {
         "reference": sorted(Incident.objects.values_list("reference", flat=True)),
+        "cases": {
+            "lcspr": [with_lcspr.reference],
+            "offline": [offline.reference, *_references(channel="offline")],
+            "not-needed": [notified.reference],
+            "rapid-review": [reviewed.reference, *_references(rapid_review__isnull=False)],
+            "submit": _references(status=Incident.Status.DRAFT),
+        },
         "letter": sorted(Letter.objects.values_list("pk", flat=True)),
         "recommendation": sorted(Recommendation.objects.values_list("pk", flat=True)),
         "number": [1, 2],
         "tokens": {role: api_token_create(user=person) for role, person in people.items()},
     }
+
+
+def _references(**filters):
+    return sorted(Incident.objects.filter(**filters).values_list("reference", flat=True))
 
 
 @pytest.fixture(scope="module")
@@ -270,11 +293,28 @@ def wsgi_in_test_transaction():
     signals.request_finished.connect(close_old_connections)
 
 
+# The seeded cases a path is about, by a part of it, first among the references it is given (Hypothesis draws
+# the first of a list most often); the others, Bradford's among them, follow.
+CASES_FOR_PATHS = {
+    "/lcspr/": "lcspr",
+    "/offline-document/": "offline",
+    "/confirm/": "offline",
+    "/rapid-review/not-needed/": "not-needed",
+    "/rapid-review/": "rapid-review",
+    "/submit/": "submit",
+}
+
+
 def _known(operation, name, seeded):
     """The seeded values a path parameter can take: {id} is a letter's or a recommendation's."""
     if name == "id":
         name = "recommendation" if "/recommendations/" in operation.path else "letter"
-    return st.sampled_from(seeded[name])
+    values = seeded[name]
+    if name == "reference":
+        about = next((kind for part, kind in CASES_FOR_PATHS.items() if part in operation.path), None)
+        first = seeded["cases"][about] if about else []
+        values = list(dict.fromkeys([*first, *values]))
+    return st.sampled_from(values)
 
 
 def _known_body_values(case, seeded):
