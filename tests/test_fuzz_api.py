@@ -100,6 +100,8 @@ CHECKS = [
     negative_data_rejection,
 ]
 
+# The schema as the service serves it, read once when the tests are collected; requests go to the same WSGI
+# application in this process. An operation the schema describes so that schemathesis cannot read it fails here.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 
@@ -365,10 +367,13 @@ def test_it_answers_every_request_as_its_schema_says(
         database=None,
         deadline=None,
         phases=[Phase.explicit, Phase.generate],
+        # Bodies with patterns and formats are slow to draw, and the fixtures are meant to be shared by every
+        # example of a test (each example is rolled back): neither is a fault in the test.
         suppress_health_check=list(HealthCheck),
     )
     @given(case=_cases(operation, seeded))
     def fuzz(case):
+        # The request runs in a savepoint of the test's transaction, rolled back whatever it did.
         with transaction.atomic():
             try:
                 response = case.call_and_validate(headers=headers, checks=CHECKS)
