@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
     # JSON, or multipart where a document travels with its details; a urlencoded form carries no file.
     "DEFAULT_PARSER_CLASSES": [
         "organisations.parsers.BoundedJSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "organisations.parsers.StrictMultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

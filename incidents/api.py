@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from audit.services import Action, access_record
@@ -20,7 +19,7 @@ from deadlines.models import Deadline
 from deadlines.selectors import deadline_list
 from deadlines.serializers import CaseDeadlineSerializer
 from organisations.models import Organisation
-from organisations.parsers import BoundedJSONParser
+from organisations.parsers import BoundedJSONParser, StrictMultiPartParser
 from organisations.selectors import user_scope
 from organisations.serializers import request_data
 
@@ -64,7 +63,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
     lookup_value_regex = REFERENCE_PATTERN
     filterset_class = IncidentFilter
     serializer_class = IncidentSerializer
-    parser_classes = [BoundedJSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, StrictMultiPartParser]
     queryset = Incident.objects.none()  # the real one is always the scoped selector's
 
     def get_queryset(self):

@@ -10,6 +10,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils.http import parse_header_parameters
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -74,3 +75,23 @@ class BoundedJSONParser(parsers.JSONParser):
             return json_loads_bounded(body_read_bounded(stream).decode(encoding))
         except ValueError as exc:  # UnicodeDecodeError and JSONTooDeep are ValueErrors too
             raise ParseError(f"JSON parse error - {exc}") from None
+
+
+class StrictMultiPartParser(parsers.MultiPartParser):
+    """Multipart, refusing a body none of whose parts is a named field or file.
+
+    Django's parser skips a part without a name, so a malformed body would read as an empty form, and a
+    request whose fields are all optional (a confirmation, a change to one's preferences) would succeed on
+    nothing. An empty form is only its closing boundary (`--boundary--`); anything longer must name a part.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        result = super().parse(stream, media_type, parser_context)
+        if result.data or result.files:
+            return result
+        request = parser_context["request"]
+        _, params = parse_header_parameters(media_type or "")
+        closing = len(f"--{params.get('boundary', '')}--\r\n")
+        if int(request.META.get("CONTENT_LENGTH") or 0) > closing + 2:
+            raise ParseError("The multipart body has no named part.")
+        return result

@@ -51,8 +51,9 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a misspelt field is an error and not silently dropped, and
-    text given as anything but text (REST framework would turn the number 0 into "0")."""
+    """Refuses fields it does not know, so a misspelt field is an error and not silently dropped, text given
+    as anything but text (REST framework would turn the number 0 into "0"), and true or false given as a
+    number."""
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
@@ -70,6 +71,18 @@ class StrictSerializer(serializers.Serializer):
             )
             if not_text:
                 raise serializers.ValidationError({name: ["Give this as text."] for name in not_text})
+            # REST framework takes the numbers 0 and 1 (and 0.0) for false and true; the schema says a boolean.
+            # A form's text ("true", "false") is read as REST framework reads it.
+            not_boolean = sorted(
+                name
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.BooleanField)
+                and name in data
+                and data[name] is not None
+                and not isinstance(data[name], bool | str)
+            )
+            if not_boolean:
+                raise serializers.ValidationError({name: ["Give this as true or false."] for name in not_boolean})
         return super().to_internal_value(data)
 
 

@@ -633,3 +633,29 @@ def test_it_checks_scope_role_and_four_eyes_before_a_letters_input(
     assert client_for(leeds_lead).post(f"{url}send-back/", {"comment": ""}, format="json").status_code == 404
     assert client_for(panel_member).post(f"{url}discard/", {}, format="json").status_code == 403
     assert_field_error(client_for(panel_member).post(f"{url}send-back/", {"comment": ""}, format="json"), "comment")
+
+
+MULTIPART = "multipart/form-data; boundary=b0undary"
+
+
+def test_a_multipart_body_with_no_named_part_is_a_400(client_for, leeds_notifier):
+    """Django's parser skips a part without a name; the whole body would otherwise read as an empty form."""
+    client = client_for(leeds_notifier)
+    response = client.generic("PATCH", "/api/v1/me/", b"--b0undary\r\n[]--b0undary--\r\n", content_type=MULTIPART)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The multipart body has no named part."}
+
+
+def test_an_empty_multipart_form_is_read_as_no_fields(client_for, leeds_notifier):
+    response = client_for(leeds_notifier).generic("PATCH", "/api/v1/me/", b"--b0undary--\r\n", content_type=MULTIPART)
+    assert response.status_code == 200
+    assert response.json()["email"] == "notifier@leeds.example.org"
+
+
+def test_true_or_false_given_as_a_number_is_a_400(client_for, leeds_notifier):
+    client = client_for(leeds_notifier)
+    for number in (0, 1, 0.0):
+        response = client.patch("/api/v1/me/", {"wants_case_messages": number}, format="json")
+        assert response.status_code == 400, number
+        assert response.json() == {"wants_case_messages": ["Give this as true or false."]}
+    assert client.patch("/api/v1/me/", {"wants_case_messages": True}, format="json").json()["wants_case_messages"]
