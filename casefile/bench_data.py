@@ -61,6 +61,7 @@ from deadlines.workingdays import WorkingCalendar
 from incidents.codes import (
     CAUSES_BY_REASON,
     AbuseOrNeglect,
+    CareOrder,
     Channel,
     Ethnicity,
     History,
@@ -121,6 +122,31 @@ CASE_MODELS = (
     Letter,
     Notice,
 )
+
+# The weighted choices of a case's details (value, weight); the module's docstring gives the rest.
+AGES = (((0, 0), 30), ((1, 5), 20), ((6, 10), 10), ((11, 15), 25), ((16, 17), 15))
+LOOKED_AFTER = (
+    (LookedAfter.NO, 70),
+    (LookedAfter.FOSTER_CARE, 8),
+    (LookedAfter.RESIDENTIAL_HOME, 4),
+    (LookedAfter.PREVIOUS, 8),
+    (LookedAfter.NOT_RECORDED, 10),
+)
+CARE_ORDERS = (
+    (CareOrder.NO, 80),
+    (CareOrder.CARE_PROCEEDINGS, 5),
+    (CareOrder.PERMANENT, 5),
+    (CareOrder.PREVIOUS, 5),
+    (CareOrder.NOT_RECORDED, 5),
+)
+ABUSE_OR_NEGLECT = ((AbuseOrNeglect.KNOWN, 40), (AbuseOrNeglect.SUSPECTED, 60))
+NATIONAL_REVIEWS = (
+    (NationalReview.NOT_NEEDED, 90),
+    (NationalReview.UNDER_CONSIDERATION, 4),
+    (NationalReview.COMMISSIONED, 1),
+    (NationalReview.THEMATIC, 5),
+)
+LCSPR_OUTCOMES = (("published", 75), ("final_report_received", 10), ("not_published", 5), ("in_progress", 10))
 
 # Words a rapid review is written in, for documents the full-text search has something real to find in.
 _PHRASES = (
@@ -213,6 +239,8 @@ def bench_tables_reset():
         if history is not None:
             tables.append(history.model._meta.db_table)
     with connection.cursor() as cursor:
+        # Foreign keys are checked at commit; TRUNCATE refuses while rows written in this transaction await it.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {', '.join(connection.ops.quote_name(t) for t in tables)} RESTART IDENTITY CASCADE")
 
 
@@ -389,7 +417,7 @@ class _Builder:
 
     # One case.
 
-    def case(self, rows, ids, aware, *, big=False):  # noqa: C901, PLR0912, PLR0915 - one case's whole life
+    def case(self, rows, ids, aware, *, big=False):
         rng, wd, today = self.rng, self.wd, self.today
         t = rows.tables
         incident_id = ids.next("incidents")
@@ -473,19 +501,18 @@ class _Builder:
         n_children = 5 if big else self.pick(((1, 910), (2, 70), (3, 15), (4, 5)))
         looked_after_death = False
         for number in range(n_children):
-            age = self.pick(((0, 30), (rng.randint(1, 5), 20), (rng.randint(6, 10), 10), (rng.randint(11, 15), 25), (rng.randint(16, 17), 15)))  # fmt: skip
+            low, high = self.pick(AGES)
+            age = rng.randint(low, high)
             born = incident_date - relativedelta(years=age) - datetime.timedelta(days=rng.randint(1, 360))
-            if number == 0 or not self.chance(0.3):
-                known_born = born if self.chance(0.9) else None
-            else:
-                known_born = None
+            # The index child's date of birth is known in 90% of cases, another child's in 63%.
+            known_born = born if (number == 0 or not self.chance(0.3)) and self.chance(0.9) else None
             if known_born:
                 age = (
                     incident_date.year
                     - known_born.year
                     - ((incident_date.month, incident_date.day) < (known_born.month, known_born.day))
                 )
-            looked_after = self.pick(((LookedAfter.NO, 70), (LookedAfter.FOSTER_CARE, 8), (LookedAfter.RESIDENTIAL_HOME, 4), (LookedAfter.PREVIOUS, 8), (LookedAfter.NOT_RECORDED, 10)))  # fmt: skip
+            looked_after = self.pick(LOOKED_AFTER)
             if (
                 number == 0
                 and reason == Reason.DEATH
@@ -561,14 +588,17 @@ class _Builder:
                      met_on=notified_on, cancelled_on=withdrawn_on)  # fmt: skip
         if offline:
             keyed_on = offline_fields[3]
-            deadline(Deadline.Kind.OFFLINE_CONFIRMATION, la.pk, keyed_on, wd(keyed_on, OFFLINE_CONFIRMATION_WORKING_DAYS),
-                     met_on=offline_fields[4], cancelled_on=withdrawn_on)  # fmt: skip
+            due_on = wd(keyed_on, OFFLINE_CONFIRMATION_WORKING_DAYS)
+            deadline(Deadline.Kind.OFFLINE_CONFIRMATION, la.pk, keyed_on, due_on, met_on=offline_fields[4],
+                     cancelled_on=withdrawn_on)  # fmt: skip
         if requested_on:
-            deadline(Deadline.Kind.RETROSPECTIVE_NOTIFICATION, la.pk, requested_on,
-                     wd(requested_on, RETROSPECTIVE_WORKING_DAYS), met_on=notified_on, cancelled_on=withdrawn_on)  # fmt: skip
+            due_on = wd(requested_on, RETROSPECTIVE_WORKING_DAYS)
+            deadline(Deadline.Kind.RETROSPECTIVE_NOTIFICATION, la.pk, requested_on, due_on, met_on=notified_on,
+                     cancelled_on=withdrawn_on)  # fmt: skip
 
         # The rapid review.
         review_status = rr_cancelled = None
+        fate_not_needed = False
         versions = []  # (id, number, sent_on, responded_on, resubmit_by)
         first_sent_on = None
         if retrospective or state == "unnotified":
@@ -578,7 +608,8 @@ class _Builder:
             review_status = RapidReview.Status.SUBMITTED
         elif state in ("notified", "withdrawn"):
             rr_due = wd(notified_on, RAPID_REVIEW_WORKING_DAYS)
-            fate = "sent" if big else self.pick((("sent", 85), ("not_needed", 3), ("awaited", 12)))
+            # A review not yet sent by today is awaited (on time or overdue); 2% are never sent.
+            fate = "sent" if big else self.pick((("sent", 92), ("not_needed", 6), ("awaited", 2)))
             if state == "withdrawn":
                 fate = "none"
             rr_met = None
@@ -592,6 +623,7 @@ class _Builder:
                 else:
                     review_status, rr_met = RapidReview.Status.SUBMITTED, first_sent_on
             if fate == "not_needed":
+                fate_not_needed = True
                 accepted = wd(notified_on, rng.randint(5, 20))
                 if accepted <= today:
                     review_status, rr_cancelled = RapidReview.Status.NOT_NEEDED_ACCEPTED, accepted
@@ -666,7 +698,7 @@ class _Builder:
             quality = []
             if letters_by_version and letters_by_version[0][2]:
                 position = self.pick(((PanelPosition.AGREE, 85), (PanelPosition.DISAGREE, 15)))
-                national = self.pick(((NationalReview.NOT_NEEDED, 90), (NationalReview.UNDER_CONSIDERATION, 4), (NationalReview.COMMISSIONED, 1), (NationalReview.THEMATIC, 5)))  # fmt: skip
+                national = self.pick(NATIONAL_REVIEWS)
                 quality = rng.sample(QualityTheme.values, rng.randint(0, 2))
             last_sent = versions[-1][2] if versions else None
             t["reviews"].append(
@@ -674,7 +706,7 @@ class _Builder:
                  review_reason if versions else "", likely_cause if versions else "",
                  lcspr_decision if versions else "", position, national, _json(quality),
                  "More on the agencies' involvement, please." if review_status == RapidReview.Status.RETURNED else "",
-                 "Further enquiry found no abuse or neglect." if review_status in (RapidReview.Status.NOT_NEEDED_PROPOSED, RapidReview.Status.NOT_NEEDED_ACCEPTED) else "",
+                 "Further enquiry found no abuse or neglect." if fate_not_needed else "",
                  "", rr_cancelled if review_status == RapidReview.Status.NOT_NEEDED_ACCEPTED else None,
                  created_at, _at(last_sent or created_day, rng))
             )  # fmt: skip
@@ -717,7 +749,7 @@ class _Builder:
              rng.choice(self.las).pk if self.chance(0.10) else None,
              rng.choice(self.las).pk if self.chance(0.05) else None,
              incident_date, la_aware_date, reason, reason if notified_on else "",
-             AbuseOrNeglect.NOT_SUSPECTED if looked_after_death else self.pick(((AbuseOrNeglect.KNOWN, 40), (AbuseOrNeglect.SUSPECTED, 60))),
+             AbuseOrNeglect.NOT_SUSPECTED if looked_after_death else self.pick(ABUSE_OR_NEGLECT),
              looked_after_death, self.text(20, 60), notified_on,
              "The team was waiting for the police's account." if late else "", bool(retrospective),
              requested_on, withdrawn_on, "Further enquiry found the criteria were not met." if withdrawn_on else "",
@@ -748,7 +780,7 @@ class _Builder:
         elif due > today:
             outcome = "paused" if self.chance(0.1) else "in_progress"
         else:
-            outcome = self.pick((("published", 75), ("final_report_received", 10), ("not_published", 5), ("in_progress", 10)))  # fmt: skip
+            outcome = self.pick(LCSPR_OUTCOMES)
         if outcome in ("published", "final_report_received"):
             planned = decision_on + datetime.timedelta(days=rng.randint(120, 270))
             received = wd(planned, -FINAL_REPORT_WORKING_DAYS_BEFORE - rng.randint(-3, 10))
@@ -844,8 +876,9 @@ class _Builder:
         at = _at(remind_on, self.rng, 6, 7)
         sent = at if notice_status == Notice.Status.SENT else None
         t["notices"].append(
-            (incident_id, deadline_id, self.rng.choice(rungs), 0, None, None, self.mailbox(self.organisations[responsible_id]),
-             remind_on, notice_status, 1 if sent else 0, min(at, self.now), sent, sent, "", at)
+            (incident_id, deadline_id, self.rng.choice(rungs), 0, None, None,
+             self.mailbox(self.organisations[responsible_id]), remind_on, notice_status,
+             1 if sent else 0, min(at, self.now), sent, sent, "", at)
         )  # fmt: skip
 
 
@@ -880,14 +913,16 @@ def _id_sizes(n):
 def _search_vectors_update(cursor, first_version_id, last_version_id):
     """The search vector reviews.search would store: the findings at weight A, the document at weight B."""
     findings = " || E'\\n' || ".join(f"coalesce(v.{name}, '')" for name in SEARCHED_FINDINGS)
+    # The table and column names are the models'; the values are parameters.
+    sql = (
+        f"UPDATE {RapidReviewText._meta.db_table} AS t"  # noqa: S608
+        f" SET search_vector = setweight(to_tsvector(%s::regconfig, {findings}), 'A')"
+        " || setweight(to_tsvector(%s::regconfig, t.text), 'B')"
+        f" FROM {RapidReviewVersion._meta.db_table} AS v"
+        " WHERE v.id = t.version_id AND t.version_id BETWEEN %s AND %s"
+    )
     cursor.execute(
-        f"""
-        UPDATE {RapidReviewText._meta.db_table} AS t
-        SET search_vector = setweight(to_tsvector(%s::regconfig, {findings}), 'A')
-                         || setweight(to_tsvector(%s::regconfig, t.text), 'B')
-        FROM {RapidReviewVersion._meta.db_table} AS v
-        WHERE v.id = t.version_id AND t.version_id BETWEEN %s AND %s
-        """,
+        sql,
         [SEARCH_CONFIG, SEARCH_CONFIG, first_version_id, last_version_id],
     )
 
@@ -903,7 +938,7 @@ def bench_data_build(*, incidents, seed=2018, chunk=CHUNK_INCIDENTS, holidays=No
         raise ValueError("At least one case.")
     bench_reference_data_ensure(holidays=holidays)
     started = time.monotonic()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, repeatable from its seed; nothing secret
     las = list(
         Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY, partnership__isnull=False).order_by("code")
     )
