@@ -44,6 +44,7 @@ letters, a local review and 20 timeline events.
 
 import datetime
 import hashlib
+import itertools
 import json
 import random
 import time
@@ -179,6 +180,7 @@ _PHRASES = (
     "online grooming was identified by the police",
     "the child's race, ethnicity and culture were not considered",
 )
+_SENTENCES = tuple((phrase.capitalize(), phrase.count(" ") + 1) for phrase in _PHRASES)
 _FIRST_NAMES = ("Amelia", "Oliver", "Isla", "Noah", "Ava", "Muhammad", "Mia", "Leo", "Ivy", "Arthur", "Zara", "Kai")
 _LAST_NAMES = ("Smith", "Jones", "Taylor", "Brown", "Khan", "Williams", "Wilson", "Ahmed", "Evans", "Patel")
 _BENCH_ROLES = (
@@ -392,6 +394,7 @@ class _Builder:
         self.rungs = rungs
         self.years = years  # {year: last number given}
         self.wd = calendar.add_working_days
+        self._picks = {}
 
     # Small helpers.
 
@@ -399,21 +402,25 @@ class _Builder:
         return self.rng.random() < p
 
     def pick(self, weighted):
-        values, weights = zip(*weighted, strict=True)
-        return self.rng.choices(values, weights)[0]
+        # Called a few dozen times a case: the cumulative weights of each list are worked out once.
+        prepared = self._picks.get(id(weighted))
+        if prepared is None:
+            values, weights = zip(*weighted, strict=True)
+            prepared = self._picks[id(weighted)] = (values, list(itertools.accumulate(weights)))
+        return self.rng.choices(prepared[0], cum_weights=prepared[1])[0]
 
     def reference(self, year):
         self.years[year] = self.years.get(year, 0) + 1
         return f"CSPR-{year}-{self.years[year]:05d}"
 
     def text(self, words_from, words_to):
-        phrases, words = [], 0
+        sentences, words = [], 0
         target = self.rng.randint(words_from, words_to)
         while words < target:
-            phrase = self.rng.choice(_PHRASES)
-            phrases.append(phrase)
-            words += phrase.count(" ") + 1
-        return ". ".join(p.capitalize() for p in phrases) + "."
+            sentence, length = self.rng.choice(_SENTENCES)
+            sentences.append(sentence)
+            words += length
+        return ". ".join(sentences) + "."
 
     # One case.
 
