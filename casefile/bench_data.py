@@ -403,10 +403,10 @@ class _Builder:
 
     def pick(self, weighted):
         # Called a few dozen times a case: the cumulative weights of each list are worked out once.
-        prepared = self._picks.get(id(weighted))
+        prepared = self._picks.get(weighted)
         if prepared is None:
             values, weights = zip(*weighted, strict=True)
-            prepared = self._picks[id(weighted)] = (values, list(itertools.accumulate(weights)))
+            prepared = self._picks[weighted] = (values, list(itertools.accumulate(weights)))
         return self.rng.choices(prepared[0], cum_weights=prepared[1])[0]
 
     def reference(self, year):
