@@ -477,6 +477,7 @@ class _Builder:
             if withdrawn_on > today:
                 state, status, withdrawn_on = "notified", Incident.Status.NOTIFIED, None
         offline_fields = ("", None, "", None, None, None)
+        offline = offline and notified_on is not None  # a case turned draft above was not keyed yet
         if offline:
             keyed_on = min(notified_on + datetime.timedelta(days=rng.randint(0, 2)), today)
             confirmed_on = wd(keyed_on, rng.randint(1, 8)) if self.chance(0.98) else None
