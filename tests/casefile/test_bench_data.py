@@ -78,6 +78,12 @@ def test_it_writes_only_states_the_workflows_can_reach(built):
     for model in (Incident, RapidReview, Lcspr, Letter, Deadline, Notice):
         states = set(model.objects.values_list("status", flat=True).distinct())
         assert states <= set(model.Status.values), model
+    # Every coded value is one of its field's choices (the data standard's codes).
+    for model in (Incident, Child, RapidReview, RapidReviewVersion, Letter):
+        for field in model._meta.concrete_fields:
+            if field.choices and not field.is_relation:
+                used = set(model.objects.values_list(field.attname, flat=True).distinct()) - {"", None}
+                assert used <= {str(value) for value, _label in field.flatchoices}, (model, field.name, used)
     # Each reference is unique and in the service's format, and the year's sequence goes on after the last.
     references = list(Incident.objects.values_list("reference", flat=True))
     assert len(set(references)) == CASES
