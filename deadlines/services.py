@@ -1,4 +1,4 @@
-"""Writes to the working-day calendar."""
+"""Writes to the working-day calendar and to deadlines."""
 
 from django.db import transaction
 from govuk_bank_holidays.bank_holidays import BankHolidays
@@ -101,3 +101,28 @@ def deadlines_cancel_open(*, incident, on, kinds=None):
     if kinds is not None:
         deadlines = deadlines.filter(kind__in=kinds)
     return deadlines.update(status=Deadline.Status.CANCELLED, cancelled_on=on)
+
+
+# Many new cases at once -------------------------------------------------------------------------------
+# A service that makes thousands of cases (the case-log import) works out each one's deadlines in memory
+# and writes them together, rather than a query or two for every deadline of every case.
+
+
+def deadline_new(*, incident, kind, responsible, starts_on, due_on, met_on=None, cancelled_on=None, subject=""):
+    """The deadline deadline_sync creates for a case that has none of this kind yet, unsaved: the caller
+    writes many at once.
+
+    Met if met_on is given, else cancelled if cancelled_on is, else open: a met deadline is never cancelled.
+    """
+    status, cancelled_on = _outcome(met_on, cancelled_on)
+    return Deadline(
+        incident=incident,
+        kind=kind,
+        subject=subject,
+        responsible=responsible,
+        starts_on=starts_on,
+        due_on=due_on,
+        status=status,
+        met_on=met_on,
+        cancelled_on=cancelled_on,
+    )

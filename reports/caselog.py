@@ -8,6 +8,7 @@ makes the cases from a log without problems.
 import codecs
 import csv
 import datetime
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -164,8 +165,10 @@ class CaseLog:
         return not self.problems
 
 
+@functools.cache
 def _codes(choices):
-    return [str(value) for value in choices]
+    """A list of choices' codes, worked out once: every row checks a dozen of them."""
+    return tuple(str(value) for value in choices)
 
 
 def _listed(codes):
@@ -182,6 +185,8 @@ class _RowCheck:
         self.cells = cells
         self.problems = problems
         self.today = today
+        # Spaces around a value are a spreadsheet's, not the log's; inside a name, one space is meant.
+        self.texts = {column: " ".join(value.split()) for column, value in cells.items()}
         # Columns already found wrong on this row: a check that depends on one says nothing more.
         self.flagged = set()
 
@@ -190,8 +195,7 @@ class _RowCheck:
         self.flagged.add(column)
 
     def text(self, column):
-        # Spaces around a value are a spreadsheet's, not the log's; inside a name, one space is meant.
-        return " ".join((self.cells.get(column) or "").split())
+        return self.texts.get(column, "")
 
     def required(self, column, value):
         """The value read from a required column; an empty cell is a problem (a missing column is one at line 1)."""
@@ -439,9 +443,9 @@ def caselog_read(data, *, today=None):
         if unnamed:
             message = f"cell {unnamed[0] + 1} has a value, but the header gives its column no name"
             log.problems.append(Problem(line, None, message))
-        named = {name: cells[position] for position, name in columns.items() if position < len(cells)}
-        # A column the file leaves out is empty on every row; a required one is reported once, at line 1.
-        named.update({name: "" for name in COLUMNS if name not in named and name in columns.values()})
+        # A row shorter than the header is empty in its last columns. A column the file leaves out is empty
+        # on every row, and not among the row's cells: a required one is reported once, at line 1.
+        named = {name: cells[position] if position < len(cells) else "" for position, name in columns.items()}
         check = _RowCheck(line=line, cells=named, problems=log.problems, today=today)
         log.rows.append(_row_read(check))
     _references_check(log)

@@ -1,31 +1,34 @@
 """Writes for the national statistics: the case-log import, which makes the Panel's history into ordinary cases.
 
 data-standard.md: an imported case is a case like any other. It is notified (or withdrawn) on its
-dates, has its children and its rapid review, and its deadlines are computed by the same services as
-every case's, so they are met or missed on the log's dates. What the log cannot say is never made up:
-an empty cell stays "not recorded". A deadline nobody can now meet (a step the log records as taken
-without its date, anything on a withdrawn notification) is cancelled on the import date rather than
-left open for someone to be chased about years later; a rapid review not yet received is awaited, as
-on any case.
+dates, has its children and its rapid review, and its deadlines are computed by the same rules and
+working-day calendar as every case's, so they are met or missed on the log's dates. What the log
+cannot say is never made up: an empty cell stays "not recorded". A deadline nobody can now meet (a
+step the log records as taken without its date, anything on a withdrawn notification) is cancelled on
+the import date rather than left open for someone to be chased about years later; a rapid review not
+yet received is awaited, as on any case.
 """
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Deadline
-from deadlines.services import deadlines_cancel_open
+from deadlines.services import deadline_new
 from deadlines.workingdays import WorkingCalendar
 from incidents.codes import Channel, Reason
 from incidents.models import Child, Incident, ReferenceSequence, TimelineEvent
-from incidents.workflow import timeline_record, today
+from incidents.services import NOTIFICATION_WORKING_DAYS, OFFLINE_CONFIRMATION_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS
+from incidents.workflow import today
 from organisations.models import Organisation, Region, User
 from organisations.reference_data import REGIONS
 from organisations.services import partnership_code
 from reviews.models import RapidReview
-from reviews.services import review_deadlines_refresh
 
 from .caselog import CaseLog, CaseRow, Problem, imported_authority_code
 
@@ -35,7 +38,7 @@ IMPORTER_EMAIL = "case-log-import@csprp.invalid"
 IMPORTER_NAME = "Case-log import"
 # The notification was withdrawn before the service held it: the log gives neither the date nor why.
 WITHDRAWN_REASON = "Recorded as withdrawn in the Panel's case log."
-# Rows are written this many at a time: bulk inserts for cases, children and reviews.
+# Rows are written this many at a time: bulk inserts for cases, children, reviews, timeline and deadlines.
 BATCH_SIZE = 500
 
 
@@ -143,20 +146,33 @@ def caselog_import(*, log: CaseLog, on_case: Callable[[CaseRow], None] | None = 
     A reference already in the service is skipped and counted, never duplicated nor updated: the
     service's record of a case is the one people have worked on since. `on_case` is called after each
     case is made (the command's progress bar).
+
+    Cases are written BATCH_SIZE at a time, with their children, rapid reviews, timeline events and
+    deadlines, each table in a few statements: a log of years of history is imported in a minute,
+    not an hour of a query for every step of every case.
     """
     plan = caselog_plan(log=log)
     by = caselog_importer()
     on = today()
     calendar = WorkingCalendar.from_database()
+    # Thousands of cases share each date: each due date is worked out once.
+    add_working_days = functools.cache(calendar.add_working_days)
     authorities = _authorities_create(plan.authorities)
     for start in range(0, len(plan.new), BATCH_SIZE):
         rows = plan.new[start : start + BATCH_SIZE]
         for row in rows:
             row.authority = row.authority or authorities[row.local_authority.casefold()]
         incidents = _cases_create(rows, by=by)
-        for row, incident in zip(rows, incidents, strict=True):
-            _case_record(incident, row, by=by, on=on, calendar=calendar)
-            if on_case:
+        cases = list(zip(rows, incidents, strict=True))
+        _rows_create(
+            TimelineEvent, [e for row, incident in cases for e in _timeline_events(incident, row, by=by, on=on)]
+        )
+        _rows_create(
+            Deadline,
+            [d for row, incident in cases for d in _deadlines(incident, row, on=on, add_working_days=add_working_days)],
+        )
+        if on_case:
+            for row in rows:
                 on_case(row)
     reference_sequences_advance(references=[row.reference for row in log.rows])
     return plan
@@ -186,17 +202,17 @@ def _authorities_create(new_authorities):
 def _cases_create(rows, *, by):
     """The cases, their children and their rapid reviews, a batch at a time, each with its history record."""
     incidents = [_incident(row, by=by) for row in rows]
-    bulk_create_with_history(incidents, Incident, default_user=by)
+    _rows_create(Incident, incidents, history_by=by)
 
     children = []
     for row, incident in zip(rows, incidents, strict=True):
         # The index child as the log describes it; the others are known only to have been involved.
         children.append(Child(incident=incident, is_index=True, **row.index_child))
         children += [Child(incident=incident) for _ in range(row.children_involved - 1)]
-    bulk_create_with_history(children, Child, batch_size=BATCH_SIZE, default_user=by)
+    _rows_create(Child, children, history_by=by)
 
     reviews = [_rapid_review(row, incident) for row, incident in zip(rows, incidents, strict=True)]
-    bulk_create_with_history([r for r in reviews if r], RapidReview, default_user=by)
+    _rows_create(RapidReview, [r for r in reviews if r], history_by=by)
     return incidents
 
 
@@ -243,8 +259,8 @@ def _rapid_review(row, incident):
     )
 
 
-def _case_record(incident, row, *, by, on, calendar):
-    """The case's timeline and deadlines, as the services that make cases record them."""
+def _timeline_events(incident, row, *, by, on):
+    """The case's timeline, unsaved: as incidents.workflow.timeline_record records each event."""
     details = {
         "imported_on": on.isoformat(),
         "status": row.notification_status,
@@ -254,23 +270,92 @@ def _case_record(incident, row, *, by, on, calendar):
         "retrospective": row.retrospective,
         "children": row.children_involved,
     }
-    timeline_record(incident, CaseLogEvent.IMPORTED, by=by, details=details)
+    events = [
+        TimelineEvent(
+            incident=incident,
+            kind=CaseLogEvent.IMPORTED,
+            actor=by,
+            summary=CaseLogEvent.IMPORTED.label,
+            details=details,
+        )
+    ]
     if row.reason_at_review and row.reason_at_review != row.reason_at_notification:
         # Kept as the service keeps a reason changed at rapid review (incidents.services.incident_reason_change).
         old, new = row.reason_at_notification, row.reason_at_review
-        timeline_record(
-            incident,
-            TimelineEvent.Kind.REASON_CHANGED,
-            by=by,
-            summary=f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()} at rapid review",
-            details={"field": "reason", "from": old, "to": new, "at": "rapid review"},
+        summary = f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()} at rapid review"
+        events.append(
+            TimelineEvent(
+                incident=incident,
+                kind=TimelineEvent.Kind.REASON_CHANGED,
+                actor=by,
+                summary=summary,
+                details={"field": "reason", "from": old, "to": new, "at": "rapid review"},
+            )
         )
-    review_deadlines_refresh(incident=incident, calendar=calendar)
-    _deadlines_the_log_cannot_close_cancel(incident, row, on=on)
+    return events
 
 
-def _deadlines_the_log_cannot_close_cancel(incident, row, *, on):
-    """Cancel, on the import date, the open deadlines the log has no outcome for and nobody can meet.
+def _deadlines(incident, row, *, on, add_working_days):
+    """The case's deadlines, unsaved: those the services compute from its dates, less what the log cannot close.
+
+    As incidents.services.incident_deadlines_refresh makes them for a new case: the notification's
+    (aware + 5 working days, met on the notification date), an offline notification's confirmation
+    (keyed + 5 working days; the Panel keyed it on the day it reached it) and the rapid review's
+    (notification + 15 working days, none for a retrospective notification, whose review came first).
+    As reviews.services.review_deadlines_refresh records it, the rapid review's is met on the day the
+    review reached the Panel; an imported review has no versions and no local review, so nothing more
+    is due. A deadline the log cannot close is cancelled on the import date (_kinds_the_log_cannot_close).
+    tests/benchmarks/test_caselog.py checks these are the rows those services make.
+    """
+    authority = row.authority
+    cancelled = _kinds_the_log_cannot_close(row)
+
+    def deadline(kind, responsible, starts_on, working_days, met_on=None):
+        return deadline_new(
+            incident=incident,
+            kind=kind,
+            responsible=responsible,
+            starts_on=starts_on,
+            due_on=add_working_days(starts_on, working_days),
+            met_on=met_on,
+            cancelled_on=on if kind in cancelled else None,
+        )
+
+    made = []
+    if row.la_aware_date:
+        made.append(
+            deadline(
+                Deadline.Kind.NOTIFICATION,
+                authority,
+                row.la_aware_date,
+                NOTIFICATION_WORKING_DAYS,
+                met_on=row.notification_date,
+            )
+        )
+    if row.channel == Channel.OFFLINE:
+        made.append(
+            deadline(
+                Deadline.Kind.OFFLINE_CONFIRMATION,
+                authority,
+                row.notification_date,
+                OFFLINE_CONFIRMATION_WORKING_DAYS,
+            )
+        )
+    if row.notification_date and not row.retrospective and authority.partnership_id:
+        made.append(
+            deadline(
+                Deadline.Kind.RAPID_REVIEW,
+                authority.partnership,
+                row.notification_date,
+                RAPID_REVIEW_WORKING_DAYS,
+                met_on=row.rapid_review_date,
+            )
+        )
+    return made
+
+
+def _kinds_the_log_cannot_close(row):
+    """The kinds of deadline the import cancels on its date if open: those nobody can meet.
 
     domain.md: nothing stays open that nobody can close. A withdrawn notification needs nothing more
     (as incidents.services.incident_withdraw). A notification or a rapid review the log records as
@@ -279,17 +364,112 @@ def _deadlines_the_log_cannot_close_cancel(incident, row, *, on):
     not received) stays open, as on any case.
     """
     if row.notification_status == Incident.Status.WITHDRAWN:
-        deadlines_cancel_open(incident=incident, on=on)
-        return
-    kinds = []
+        return set(Deadline.Kind)
+    kinds = set()
     if row.notification_date is None:
-        kinds.append(Deadline.Kind.NOTIFICATION)
+        kinds.add(Deadline.Kind.NOTIFICATION)
     if row.channel == Channel.OFFLINE:
-        kinds.append(Deadline.Kind.OFFLINE_CONFIRMATION)
+        kinds.add(Deadline.Kind.OFFLINE_CONFIRMATION)
     if row.rapid_review_received and row.rapid_review_date is None:
-        kinds.append(Deadline.Kind.RAPID_REVIEW)
-    if kinds:
-        deadlines_cancel_open(incident=incident, on=on, kinds=kinds)
+        kinds.add(Deadline.Kind.RAPID_REVIEW)
+    return kinds
+
+
+# Writing many rows ------------------------------------------------------------------------------------
+# bulk_create spends most of its time in Python, preparing each value of each row for an INSERT: on
+# PostgreSQL the import writes the same rows with a binary COPY instead, in about a tenth of the time.
+
+# Fields whose value on the instance is the value stored (as get_db_prep_save gives it on PostgreSQL).
+AS_THEY_ARE = frozenset(
+    (
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "ForeignKey",
+        "IntegerField",
+        "OneToOneField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    )
+)
+HISTORY_FIELDS = ("history_date", "history_change_reason", "history_type", "history_user")
+
+
+def _rows_create(model, objs, *, history_by=None):
+    """Insert new rows, and with `history_by` each one's history record (created, by that user), as
+    simple_history.utils.bulk_create_with_history writes them: by COPY on PostgreSQL, else with it."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        if history_by:
+            bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_user=history_by)
+        else:
+            model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        return
+    if history_by:
+        # A history record names the row it records: the row's id is taken first.
+        _ids_reserve(model, objs)
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and objs[0].pk is None)]
+    values = [_value_getter(field) for field in fields]
+    rows = [[value(obj) for value in values] for obj in objs]
+    _copy(model, fields, rows)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    if history_by:
+        _history_copy(model, fields, rows, by=history_by)
+
+
+def _value_getter(field):
+    """How a field's stored value is read from an instance, as bulk_create reads it (pre_save, then
+    get_db_prep_save): an auto_now date is set now; most values need nothing more."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: field.pre_save(obj, True)
+    if field.get_internal_type() in AS_THEY_ARE:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def _ids_reserve(model, objs):
+    """Give new rows ids from the table's own sequence, as inserting them would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+
+
+def _history_copy(model, fields, rows, *, by):
+    """Each row's history record: its tracked values, created ("+") now by `by`, with no reason given,
+    as simple_history's HistoryManager.bulk_history_create makes them."""
+    history = model.history.model
+    tracked = {field.name for field in history.tracked_fields}
+    positions = [n for n, field in enumerate(fields) if field.name in tracked]
+    history_fields = [history._meta.get_field(fields[n].name) for n in positions]
+    history_fields += [history._meta.get_field(name) for name in HISTORY_FIELDS]
+    recorded = [timezone.now(), None, "+", by.pk]
+    _copy(history, history_fields, [[row[n] for n in positions] + recorded for row in rows])
+
+
+def _copy(model, fields, rows):
+    """COPY rows of the fields' values into the model's table, in PostgreSQL's binary format: each value
+    is sent as its column's type (as Django's bulk insert casts them, with no length), never as text."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.set_types([field.db_type(connection).split("(")[0] for field in fields])
+        for row in rows:
+            copy.write_row(row)
 
 
 def reference_sequences_advance(*, references):
