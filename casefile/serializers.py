@@ -8,7 +8,7 @@ from letters.selectors import letters_of
 from letters.serializers import LetterSerializer
 from notices.selectors import notices_on_case
 from notices.serializers import NoticeSerializer
-from reviews.selectors import lcspr_of, rapid_review_of
+from reviews.selectors import lcspr_of, rapid_review_of, with_reviews
 from reviews.serializers import LcsprSerializer, RapidReviewSerializer
 
 
@@ -20,6 +20,12 @@ class CaseFileSerializer(IncidentDetailSerializer):
 
     class Meta(IncidentDetailSerializer.Meta):
         fields = [*IncidentDetailSerializer.Meta.fields, "rapid_review", "lcspr", "letters", "notices"]
+
+    @staticmethod
+    def cases_to_show(cases):
+        """The rapid review with its versions and the local review with all it holds come with the case; the
+        letters and the notices are one query each (their own selectors scope them)."""
+        return with_reviews(cases, in_full=True)
 
     @extend_schema_field(RapidReviewSerializer(allow_null=True))
     def get_rapid_review(self, incident):

@@ -38,5 +38,7 @@ class DeadlineFilter(django_filters.FilterSet):
         fields = ["status", "kind", "overdue", "incident"]
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Deadline.objects.overdue(today=timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        # On the deadlines listed, not a subquery over every deadline: the open ones past due are found in
+        # deadline_open_due_idx.
+        today = timezone.localdate()
+        return queryset.overdue(today=today) if value else queryset.not_overdue(today=today)

@@ -29,6 +29,9 @@ class DeadlineQuerySet(models.QuerySet):
     def overdue(self, *, today):
         return self.filter(status=Deadline.Status.OPEN, due_on__lt=today)
 
+    def not_overdue(self, *, today):
+        return self.exclude(status=Deadline.Status.OPEN, due_on__lt=today)
+
 
 class Deadline(models.Model):
     """One thing someone must do by a date, for one case. Computed from dates, never counted down.
@@ -78,9 +81,15 @@ class Deadline(models.Model):
             ),
         ]
         indexes = [
-            # Overdue lists and reminders (DeadlineQuerySet.overdue, the incidents `overdue` filter)
-            # only ever look at open deadlines, a small share of all rows.
+            # Overdue lists and reminders (DeadlineQuerySet.overdue: the deadlines API's `overdue` filter, the
+            # Panel's overdue queue; notices.services.reminders_make) only ever look at open deadlines, a small
+            # share of all rows.
             models.Index(fields=["due_on"], condition=models.Q(status="open"), name="deadline_open_due_idx"),
+            # The case list's `overdue` filter (incidents.selectors.incident_overdue_filter) asks, for each
+            # case, whether one of its open deadlines is past due: a correlated EXISTS on the case.
+            models.Index(
+                fields=["incident", "due_on"], condition=models.Q(status="open"), name="deadline_open_incident_idx"
+            ),
         ]
 
     def __str__(self):

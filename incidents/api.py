@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from audit.services import Action, access_record
 from deadlines.filters import DeadlineFilter
 from deadlines.models import Deadline
-from deadlines.selectors import deadline_list
 from deadlines.serializers import CaseDeadlineSerializer
 from organisations.models import Organisation
 from organisations.parsers import BoundedJSONParser, StrictMultiPartParser
@@ -30,7 +29,7 @@ from .converters import REFERENCE_PATTERN
 from .filters import IncidentFilter
 from .models import Incident
 from .rules import START_CASE
-from .selectors import incident_get, incident_list, incident_timeline
+from .selectors import case_deadline_list, incident_get, incident_list, incident_timeline
 from .serializers import (
     IncidentCreateSerializer,
     IncidentDetailSerializer,
@@ -87,8 +86,16 @@ class IncidentViewSet(viewsets.GenericViewSet):
             permission_check(by=self.request.user, permission=permission, record=incident)
         return incident
 
-    def _show(self, reference, status_code=status.HTTP_200_OK):
-        incident = incident_get(user=self.request.user, reference=reference)
+    def _case_to_show(self, reference):
+        """The case in full, in one read: what the detail serializer shows is fetched with it (404 outside scope)."""
+        cases = self.detail_serializer_class.cases_to_show(incident_list(user=self.request.user))
+        try:
+            return cases.get(reference=reference)
+        except Incident.DoesNotExist:
+            raise Http404 from None
+
+    def _show(self, incident, status_code=status.HTTP_200_OK):
+        """The case as the detail serializer shows it: read by _case_to_show (after a change, read again)."""
         context = {**self.get_serializer_context(), "timeline": incident_timeline(incident=incident)}
         response = Response(self.detail_serializer_class(incident, context=context).data, status=status_code)
         return with_entity_tag(response, incident)
@@ -100,7 +107,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=IncidentDetailSerializer)
     def retrieve(self, request, reference=None):
-        incident = self._case()
+        incident = self._case_to_show(self.kwargs["reference"])
         access_record(
             request=request,
             action=Action.VIEWED_CASE,
@@ -108,7 +115,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
             identifier=incident.reference,
             case_reference=incident.reference,
         )
-        return self._show(incident.reference)
+        return self._show(incident)
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):
@@ -124,7 +131,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
             incident = services.incident_key_offline(by=request.user, notifying_la=notifying_la, **fields)
         else:
             incident = services.incident_create(by=request.user, notifying_la=notifying_la, **fields)
-        return self._show(incident.reference, status.HTTP_201_CREATED)
+        return self._show(self._case_to_show(incident.reference), status.HTTP_201_CREATED)
 
     def _own_local_authority(self):
         """A notifier in one authority need not name it; anyone else must."""
@@ -143,7 +150,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
         values = dict(serializer.validated_data)
         version = version_from_request(request, given=values.pop("version", None))
         services.incident_update(incident=incident, by=request.user, version=version, **case_fields(values))
-        return self._show(incident.reference)
+        return self._show(self._case_to_show(incident.reference))
 
     @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -152,7 +159,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.incident_submit(incident=incident, by=request.user, **serializer.validated_data)
-        return self._show(incident.reference)
+        return self._show(self._case_to_show(incident.reference))
 
     @extend_schema(request=WithdrawSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -161,7 +168,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.incident_withdraw(incident=incident, by=request.user, **serializer.validated_data)
-        return self._show(incident.reference)
+        return self._show(self._case_to_show(incident.reference))
 
     @extend_schema(request=SubmitSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -170,7 +177,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.incident_confirm(incident=incident, by=request.user, **serializer.validated_data)
-        return self._show(incident.reference)
+        return self._show(self._case_to_show(incident.reference))
 
     @extend_schema(responses=OFFLINE_DOCUMENT_RESPONSES)
     @action(detail=True, methods=["get"], url_path="offline-document")
@@ -201,7 +208,7 @@ class DeadlineListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         require_case_reader(self.request.user)
-        return deadline_list(incidents=incident_list(user=self.request.user)).order_by("due_on", "kind", "pk")
+        return case_deadline_list(user=self.request.user).order_by("due_on", "kind", "pk")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

@@ -116,7 +116,8 @@ class Incident(FSMModelMixin, models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["-created_at"]
+        # Newest first; the id breaks ties between cases made in the same instant, so pages never overlap.
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 name="incident_aware_not_before_incident", condition=Q(la_aware_date__gte=models.F("incident_date"))
@@ -126,7 +127,16 @@ class Incident(FSMModelMixin, models.Model):
                 condition=Q(channel="online") | Q(offline_received_on__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["incident_date"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["incident_date"]),
+            models.Index(fields=["status"]),
+            # The cases API's list (incident_list in Meta.ordering, IncidentViewSet.list): a page is read off
+            # the index, newest first, instead of sorting every case the person sees.
+            models.Index(fields=["-created_at", "-id"], name="incident_created_idx"),
+            # The case list page and the start page's recent cases (web.views.cases.case_list,
+            # casefile.selectors.work_for), most recently changed first.
+            models.Index(fields=["-updated_at", "-id"], name="incident_updated_idx"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -4,41 +4,53 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from deadlines.models import Deadline
+from organisations.models import Organisation
 from organisations.selectors import user_scope
 
 from .models import Incident, TimelineEvent
 
 
-def incident_list(*, user):
-    """The cases this person may see; for anyone else a case does not exist (404, never 403).
+def case_scope(*, user, through=""):
+    """The rule of who sees which case, as a condition on cases, or on records of a case reached through the
+    relation `through` ("incident" from a deadline); Q() for someone who sees every case.
 
     A draft is its notifying authority's alone until it is submitted. Once submitted (or opened from
     a rapid review nobody notified): local authority notifiers see cases their authority notified, or
     where it is the child's home or placing authority; partnership leads see their authorities' cases;
     Panel caseworkers see all; analysts see none (they see statistics).
+
+    Every condition is on the case's own columns (a partnership's authorities are a subquery, not a join),
+    so a list of cases or of their records joins nothing to decide what it may show.
     """
+    if user.is_superuser:
+        return Q()
+
+    def case(**lookups):
+        return Q(**{f"{through}__{name}" if through else name: value for name, value in lookups.items()})
+
+    scope = user_scope(user=user)
+    draft = Incident.Status.DRAFT
+    own_drafts = case(status=draft, notifying_la__in=scope.notifier_la_ids)
+    if scope.is_panel_caseworker:
+        return ~case(status=draft) | own_drafts
+    visible = case(pk__in=[])
+    authority_sets = []
+    if scope.notifier_la_ids:
+        authority_sets.append(scope.notifier_la_ids)
+    if scope.partnership_ids:
+        authority_sets.append(Organisation.objects.filter(partnership__in=scope.partnership_ids).values("pk"))
+    for las in authority_sets:
+        visible |= case(notifying_la__in=las) | case(home_la__in=las) | case(placing_la__in=las)
+    return (visible & ~case(status=draft)) | own_drafts
+
+
+def incident_list(*, user):
+    """The cases this person may see (case_scope); for anyone else a case does not exist (404, never 403)."""
     qs = Incident.objects.select_related("notifying_la", "home_la", "placing_la").prefetch_related(
         "children",
         Prefetch("deadlines", queryset=Deadline.objects.select_related("responsible").order_by("due_on", "kind")),
     )
-    if user.is_superuser:
-        return qs
-    scope = user_scope(user=user)
-    own_drafts = Q(status=Incident.Status.DRAFT, notifying_la__in=scope.notifier_la_ids)
-    if scope.is_panel_caseworker:
-        return qs.filter(~Q(status=Incident.Status.DRAFT) | own_drafts)
-    visible = Q(pk__in=[])
-    if scope.notifier_la_ids:
-        las = scope.notifier_la_ids
-        visible |= Q(notifying_la__in=las) | Q(home_la__in=las) | Q(placing_la__in=las)
-    if scope.partnership_ids:
-        partnerships = scope.partnership_ids
-        visible |= (
-            Q(notifying_la__partnership__in=partnerships)
-            | Q(home_la__partnership__in=partnerships)
-            | Q(placing_la__partnership__in=partnerships)
-        )
-    return qs.filter((visible & ~Q(status=Incident.Status.DRAFT)) | own_drafts)
+    return qs.filter(case_scope(user=user))
 
 
 def incident_visible(*, user, incident):
@@ -53,10 +65,17 @@ def incident_get(*, user, reference):
 
 
 def incident_overdue_filter(queryset, *, overdue, today=None):
-    """Cases with (or without) an open deadline past its due date."""
+    """Cases with (or without) an open deadline past its due date: one look-up in deadline_open_incident_idx
+    for each case."""
     today = today or timezone.localdate()
     late = Deadline.objects.filter(incident=OuterRef("pk")).overdue(today=today)
     return queryset.filter(Exists(late)) if overdue else queryset.exclude(Exists(late))
+
+
+def case_deadline_list(*, user):
+    """Deadlines of the cases this person may see: case_scope on each deadline's own case (joined anyway to
+    show its reference), not a subquery over every case they see; for the Panel, only `not a draft`."""
+    return Deadline.objects.filter(case_scope(user=user, through="incident")).select_related("incident", "responsible")
 
 
 def incident_timeline(*, incident):

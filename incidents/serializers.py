@@ -1,5 +1,6 @@
 """API representations of cases: what comes in is checked field by field; rules live in the services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deadlines.serializers import DeadlineSerializer
@@ -41,12 +42,19 @@ class VersionField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+# The children as the schema has always described them: objects whose names some readers are not shown.
+@extend_schema_field({"type": "array", "items": {"type": "object", "additionalProperties": {}}})
+class ChildListSerializer(serializers.ListSerializer):
+    pass
+
+
 class ChildSerializer(serializers.ModelSerializer):
     age_group = serializers.CharField(read_only=True)
 
     class Meta:
         model = Child
         fields = ["id", "is_index", *NAME_FIELDS, *Child.CHARACTERISTICS, "age_group"]
+        list_serializer_class = ChildListSerializer
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -91,7 +99,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     placing_local_authority = serializers.SlugRelatedField(
         source="placing_la", slug_field="code", read_only=True, allow_null=True
     )
-    children = serializers.SerializerMethodField()
+    # Declared once, as a nested field, so a list builds the children's fields once rather than per case;
+    # the names are still left out for those who may not see them (ChildSerializer reads `show_names`).
+    children = ChildSerializer(many=True, read_only=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
     notification_due = serializers.DateField(read_only=True, allow_null=True)
     is_late = serializers.BooleanField(read_only=True)
@@ -134,9 +144,6 @@ class IncidentSerializer(serializers.ModelSerializer):
             "version",
         ]
 
-    def get_children(self, incident) -> list[dict]:
-        return ChildSerializer(incident.children.all(), many=True, context=self.context).data
-
     def get_has_offline_document(self, incident) -> bool:
         return bool(incident.offline_document)
 
@@ -148,6 +155,12 @@ class IncidentDetailSerializer(IncidentSerializer):
 
     class Meta(IncidentSerializer.Meta):
         fields = [*IncidentSerializer.Meta.fields, "timeline"]
+
+    @staticmethod
+    def cases_to_show(cases):
+        """The cases (already scoped) with what this serializer shows of each fetched alongside, so showing
+        one costs the same queries however much it holds. The case file adds what the apps above know."""
+        return cases
 
     def get_timeline(self, incident) -> list[dict]:
         return TimelineEventSerializer(self.context["timeline"], many=True).data

@@ -1,6 +1,6 @@
 """Reads of letters: only those of cases the person sees, and of those only the letters they may see."""
 
-from incidents.selectors import incident_list
+from incidents.selectors import case_scope
 from organisations.selectors import user_scope
 
 from .models import Letter
@@ -8,9 +8,15 @@ from .models import Letter
 
 def letter_list(*, user):
     """The Panel's caseworkers see every letter of the cases they see; the case's authority and
-    partnership see issued letters only; analysts none (they see no cases)."""
-    letters = Letter.objects.filter(incident__in=incident_list(user=user).values("pk")).select_related(
-        "incident__notifying_la__partnership", "rapid_review_version", "drafted_by", "approved_by", "issued_by"
+    partnership see issued letters only; analysts none (they see no cases). The cases' scope is checked on
+    each letter's own case (joined anyway to show it)."""
+    letters = Letter.objects.filter(case_scope(user=user, through="incident")).select_related(
+        "incident__notifying_la__partnership",
+        "rapid_review_version",
+        "drafted_by",
+        "approved_by",
+        "sent_back_by",
+        "issued_by",
     )
     if user.is_superuser or user_scope(user=user).is_panel_caseworker:
         return letters

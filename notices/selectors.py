@@ -1,8 +1,7 @@
 """Reads of what the service told people, and of what the Panel is waiting for."""
 
 from deadlines.models import Deadline
-from deadlines.selectors import deadline_list
-from incidents.selectors import incident_list
+from incidents.selectors import case_deadline_list
 
 from .models import Notice
 
@@ -31,9 +30,4 @@ def notices_on_case(*, incident):
 def chasers(*, user):
     """Open requests the Panel is waiting on, oldest first: retrospective notifications and offline
     confirmations, of the cases this person sees."""
-    return (
-        deadline_list(incidents=incident_list(user=user))
-        .open()
-        .filter(kind__in=CHASED_KINDS)
-        .order_by("starts_on", "pk")
-    )
+    return case_deadline_list(user=user).open().filter(kind__in=CHASED_KINDS).order_by("starts_on", "pk")

@@ -1,12 +1,28 @@
 """Reads of rapid reviews and local reviews. Cases are always found through incidents.selectors first."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
 from incidents.selectors import incident_list
 
-from .models import Lcspr, RapidReview, RapidReviewVersion
+from .models import Lcspr, LcsprMilestone, RapidReview, RapidReviewVersion
 from .search import passages, version_match
+
+
+def with_reviews(cases, *, in_full=False):
+    """The cases (already scoped) with their rapid review and its versions, and their local review, fetched
+    alongside: a fixed number of queries however many versions there are. `in_full` adds the local review's
+    pauses, milestones and recommendations, as the case file shows them (casefile.serializers)."""
+    cases = cases.select_related("rapid_review__partnership", "lcspr__partnership").prefetch_related(
+        Prefetch("rapid_review__versions", queryset=RapidReviewVersion.objects.select_related("sent_by"))
+    )
+    if in_full:
+        cases = cases.prefetch_related(
+            "lcspr__pauses",
+            Prefetch("lcspr__milestones", queryset=LcsprMilestone.objects.select_related("recorded_by")),
+            "lcspr__recommendations",
+        )
+    return cases
 
 
 def rapid_review_of(incident):
