@@ -27,6 +27,7 @@ from deadlines.models import Deadline
 from incidents.models import Incident
 from letters.models import Letter
 from notices.models import Notice
+from organisations.services import expired_tokens_delete
 
 from .models import PurgeRecord
 
@@ -160,9 +161,11 @@ def access_events_purge_old(*, now, dry_run):
 
 
 def api_tokens_purge(*, now, dry_run):
+    """Expired API tokens: swept here (organisations.services.expired_tokens_delete), never on a request."""
     before = now - datetime.timedelta(days=settings.API_TOKEN_RETENTION_DAYS)
-    old = AuthToken.objects.filter(expiry__lt=before)
-    return Purged(Kind.API_TOKEN, before, old.count() if dry_run else old.delete()[0])
+    if dry_run:
+        return Purged(Kind.API_TOKEN, before, AuthToken.objects.filter(expiry__lt=before).count())
+    return Purged(Kind.API_TOKEN, before, expired_tokens_delete(before=before))
 
 
 def sign_in_attempts_purge(*, now, dry_run):

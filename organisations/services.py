@@ -132,6 +132,17 @@ def api_token_revoke(*, user, token_key):
         raise AuthToken.DoesNotExist("No such token.")
 
 
+def expired_tokens_delete(*, before):
+    """Delete the API tokens that expired before `before`; returns how many.
+
+    Signing in with a token looks at that token alone (organisations.authentication): an expired one is
+    refused, and deleted, when it is presented. The rest of a person's expired tokens are swept here, by
+    `manage.py purge` (casefile.retention), not on every request.
+    """
+    deleted, _ = AuthToken.objects.filter(expiry__lt=before).delete()
+    return deleted
+
+
 def user_preferences_update(*, user, wants_case_messages):
     """A person chooses whether to be emailed about what happens on their cases (never about deadlines)."""
     user.wants_case_messages = wants_case_messages
