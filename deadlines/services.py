@@ -108,21 +108,23 @@ def deadlines_cancel_open(*, incident, on, kinds=None):
 # and writes them together, rather than a query or two for every deadline of every case.
 
 
-def deadline_new(*, incident, kind, responsible, starts_on, due_on, met_on=None, cancelled_on=None, subject=""):
-    """The deadline deadline_sync creates for a case that has none of this kind yet, unsaved: the caller
-    writes many at once.
+def deadline_values(
+    *, incident_id, kind, responsible_id, starts_on, due_on, met_on=None, cancelled_on=None, subject=""
+):
+    """The fields of the deadline deadline_sync creates for a case that has none of this kind yet, for
+    a service that makes many cases and writes their deadlines together.
 
     Met if met_on is given, else cancelled if cancelled_on is, else open: a met deadline is never cancelled.
     """
     status, cancelled_on = _outcome(met_on, cancelled_on)
-    return Deadline(
-        incident=incident,
-        kind=kind,
-        subject=subject,
-        responsible=responsible,
-        starts_on=starts_on,
-        due_on=due_on,
-        status=status,
-        met_on=met_on,
-        cancelled_on=cancelled_on,
-    )
+    return {
+        "incident_id": incident_id,
+        "kind": kind,
+        "subject": subject,
+        "responsible_id": responsible_id,
+        "starts_on": starts_on,
+        "due_on": due_on,
+        "status": status,
+        "met_on": met_on,
+        "cancelled_on": cancelled_on,
+    }

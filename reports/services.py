@@ -10,7 +10,6 @@ yet received is awaited, as on any case.
 """
 
 import functools
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from deadlines.models import Deadline
-from deadlines.services import deadline_new
+from deadlines.services import deadline_values
 from deadlines.workingdays import WorkingCalendar
 from incidents.codes import Channel, Reason
 from incidents.models import Child, Incident, ReferenceSequence, TimelineEvent
@@ -162,15 +161,12 @@ def caselog_import(*, log: CaseLog, on_case: Callable[[CaseRow], None] | None = 
         rows = plan.new[start : start + BATCH_SIZE]
         for row in rows:
             row.authority = row.authority or authorities[row.local_authority.casefold()]
-        incidents = _cases_create(rows, by=by)
-        cases = list(zip(rows, incidents, strict=True))
-        _rows_create(
-            TimelineEvent, [e for row, incident in cases for e in _timeline_events(incident, row, by=by, on=on)]
-        )
-        _rows_create(
-            Deadline,
-            [d for row, incident in cases for d in _deadlines(incident, row, on=on, add_working_days=add_working_days)],
-        )
+        events, deadlines = [], []
+        for row, incident_id in zip(rows, _cases_create(rows, by=by), strict=True):
+            events += _timeline_events(incident_id, row, by=by, on=on)
+            deadlines += _deadlines(incident_id, row, on=on, add_working_days=add_working_days)
+        _rows_create(TimelineEvent, events)
+        _rows_create(Deadline, deadlines)
         if on_case:
             for row in rows:
                 on_case(row)
@@ -200,44 +196,46 @@ def _authorities_create(new_authorities):
 
 
 def _cases_create(rows, *, by):
-    """The cases, their children and their rapid reviews, a batch at a time, each with its history record."""
-    incidents = [_incident(row, by=by) for row in rows]
-    _rows_create(Incident, incidents, history_by=by)
+    """The cases, their children and their rapid reviews, a batch at a time, each with its history record.
+
+    Returns the cases' ids, in the rows' order.
+    """
+    incident_ids = _rows_create(Incident, [_incident(row, by=by) for row in rows], history_by=by)
 
     children = []
-    for row, incident in zip(rows, incidents, strict=True):
+    for row, incident_id in zip(rows, incident_ids, strict=True):
         # The index child as the log describes it; the others are known only to have been involved.
-        children.append(Child(incident=incident, is_index=True, **row.index_child))
-        children += [Child(incident=incident) for _ in range(row.children_involved - 1)]
+        children.append({"incident_id": incident_id, "is_index": True, **row.index_child})
+        children += [{"incident_id": incident_id} for _ in range(row.children_involved - 1)]
     _rows_create(Child, children, history_by=by)
 
-    reviews = [_rapid_review(row, incident) for row, incident in zip(rows, incidents, strict=True)]
-    _rows_create(RapidReview, [r for r in reviews if r], history_by=by)
-    return incidents
+    reviews = [_rapid_review(row, incident_id) for row, incident_id in zip(rows, incident_ids, strict=True)]
+    _rows_create(RapidReview, [review for review in reviews if review], history_by=by)
+    return incident_ids
 
 
 def _incident(row, *, by):
     offline = row.channel == Channel.OFFLINE
-    return Incident(
-        reference=row.reference,
-        status=row.notification_status,
-        channel=row.channel,
-        notifying_la=row.authority,
-        incident_date=row.incident_date,
-        la_aware_date=row.la_aware_date,
-        reason=row.reason,
-        reason_at_notification=row.reason_at_notification,
-        notified_on=row.notification_date,
-        retrospective=row.retrospective,
-        withdrawn_reason=WITHDRAWN_REASON if row.notification_status == Incident.Status.WITHDRAWN else "",
+    return {
+        "reference": row.reference,
+        "status": row.notification_status,
+        "channel": row.channel,
+        "notifying_la_id": row.authority.pk,
+        "incident_date": row.incident_date,
+        "la_aware_date": row.la_aware_date,
+        "reason": row.reason,
+        "reason_at_notification": row.reason_at_notification,
+        "notified_on": row.notification_date,
+        "retrospective": row.retrospective,
+        "withdrawn_reason": WITHDRAWN_REASON if row.notification_status == Incident.Status.WITHDRAWN else "",
         # An offline notification counts from the day it reached the Panel, which keyed it that day.
-        offline_received_on=row.notification_date if offline else None,
-        offline_keyed_on=row.notification_date if offline else None,
-        created_by=by,
-    )
+        "offline_received_on": row.notification_date if offline else None,
+        "offline_keyed_on": row.notification_date if offline else None,
+        "created_by_id": by.pk,
+    }
 
 
-def _rapid_review(row, incident):
+def _rapid_review(row, incident_id):
     """The rapid review the Panel received, with what the statistics use.
 
     It has no RapidReviewVersion: a version is the document the partnership sent, with its completion
@@ -247,20 +245,20 @@ def _rapid_review(row, incident):
     """
     if not row.rapid_review_received:
         return None
-    return RapidReview(
-        incident=incident,
-        partnership=row.authority.partnership,
-        status=RapidReview.Status.SUBMITTED,
-        first_sent_on=row.rapid_review_date,
-        reason_at_review=row.reason_at_review,
-        likely_cause=row.likely_cause,
-        lcspr_decision=row.lcspr_decision,
-        panel_position=row.panel_position,
-    )
+    return {
+        "incident_id": incident_id,
+        "partnership_id": row.authority.partnership_id,
+        "status": RapidReview.Status.SUBMITTED,
+        "first_sent_on": row.rapid_review_date,
+        "reason_at_review": row.reason_at_review,
+        "likely_cause": row.likely_cause,
+        "lcspr_decision": row.lcspr_decision,
+        "panel_position": row.panel_position,
+    }
 
 
-def _timeline_events(incident, row, *, by, on):
-    """The case's timeline, unsaved: as incidents.workflow.timeline_record records each event."""
+def _timeline_events(incident_id, row, *, by, on):
+    """The case's timeline: as incidents.workflow.timeline_record records each event."""
     details = {
         "imported_on": on.isoformat(),
         "status": row.notification_status,
@@ -271,32 +269,32 @@ def _timeline_events(incident, row, *, by, on):
         "children": row.children_involved,
     }
     events = [
-        TimelineEvent(
-            incident=incident,
-            kind=CaseLogEvent.IMPORTED,
-            actor=by,
-            summary=CaseLogEvent.IMPORTED.label,
-            details=details,
-        )
+        {
+            "incident_id": incident_id,
+            "kind": CaseLogEvent.IMPORTED,
+            "actor_id": by.pk,
+            "summary": CaseLogEvent.IMPORTED.label,
+            "details": details,
+        }
     ]
     if row.reason_at_review and row.reason_at_review != row.reason_at_notification:
         # Kept as the service keeps a reason changed at rapid review (incidents.services.incident_reason_change).
         old, new = row.reason_at_notification, row.reason_at_review
-        summary = f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()} at rapid review"
         events.append(
-            TimelineEvent(
-                incident=incident,
-                kind=TimelineEvent.Kind.REASON_CHANGED,
-                actor=by,
-                summary=summary,
-                details={"field": "reason", "from": old, "to": new, "at": "rapid review"},
-            )
+            {
+                "incident_id": incident_id,
+                "kind": TimelineEvent.Kind.REASON_CHANGED,
+                "actor_id": by.pk,
+                "summary": f"Reason changed from {Reason(old).label.lower()} to {Reason(new).label.lower()} "
+                "at rapid review",
+                "details": {"field": "reason", "from": old, "to": new, "at": "rapid review"},
+            }
         )
     return events
 
 
-def _deadlines(incident, row, *, on, add_working_days):
-    """The case's deadlines, unsaved: those the services compute from its dates, less what the log cannot close.
+def _deadlines(incident_id, row, *, on, add_working_days):
+    """The case's deadlines: those the services compute from its dates, less what the log cannot close.
 
     As incidents.services.incident_deadlines_refresh makes them for a new case: the notification's
     (aware + 5 working days, met on the notification date), an offline notification's confirmation
@@ -311,10 +309,10 @@ def _deadlines(incident, row, *, on, add_working_days):
     cancelled = _kinds_the_log_cannot_close(row)
 
     def deadline(kind, responsible, starts_on, working_days, met_on=None):
-        return deadline_new(
-            incident=incident,
+        return deadline_values(
+            incident_id=incident_id,
             kind=kind,
-            responsible=responsible,
+            responsible_id=responsible,
             starts_on=starts_on,
             due_on=add_working_days(starts_on, working_days),
             met_on=met_on,
@@ -326,7 +324,7 @@ def _deadlines(incident, row, *, on, add_working_days):
         made.append(
             deadline(
                 Deadline.Kind.NOTIFICATION,
-                authority,
+                authority.pk,
                 row.la_aware_date,
                 NOTIFICATION_WORKING_DAYS,
                 met_on=row.notification_date,
@@ -336,7 +334,7 @@ def _deadlines(incident, row, *, on, add_working_days):
         made.append(
             deadline(
                 Deadline.Kind.OFFLINE_CONFIRMATION,
-                authority,
+                authority.pk,
                 row.notification_date,
                 OFFLINE_CONFIRMATION_WORKING_DAYS,
             )
@@ -345,7 +343,7 @@ def _deadlines(incident, row, *, on, add_working_days):
         made.append(
             deadline(
                 Deadline.Kind.RAPID_REVIEW,
-                authority.partnership,
+                authority.partnership_id,
                 row.notification_date,
                 RAPID_REVIEW_WORKING_DAYS,
                 met_on=row.rapid_review_date,
@@ -376,10 +374,12 @@ def _kinds_the_log_cannot_close(row):
 
 
 # Writing many rows ------------------------------------------------------------------------------------
-# bulk_create spends most of its time in Python, preparing each value of each row for an INSERT: on
-# PostgreSQL the import writes the same rows with a binary COPY instead, in about a tenth of the time.
+# A case log holds years of cases, and the import writes every row of them: each new row is given as
+# its fields' values ({attname: value}, the rest taking their defaults), not as a model instance, whose
+# making costs more than writing it. bulk_create then spends most of its time in Python, preparing each
+# value for an INSERT: on PostgreSQL the same rows are written with a binary COPY, in a tenth of the time.
 
-# Fields whose value on the instance is the value stored (as get_db_prep_save gives it on PostgreSQL).
+# Fields whose Python value is the value stored (as get_db_prep_save gives it on PostgreSQL).
 AS_THEY_ARE = frozenset(
     (
         "AutoField",
@@ -401,75 +401,81 @@ AS_THEY_ARE = frozenset(
 HISTORY_FIELDS = ("history_date", "history_change_reason", "history_type", "history_user")
 
 
-def _rows_create(model, objs, *, history_by=None):
-    """Insert new rows, and with `history_by` each one's history record (created, by that user), as
-    simple_history.utils.bulk_create_with_history writes them: by COPY on PostgreSQL, else with it."""
-    if not objs:
-        return
+def _rows_create(model, rows, *, history_by=None):
+    """Insert new rows ({attname: value} each), and with `history_by` each one's history record (created,
+    by that user), as bulk_create and simple_history.utils.bulk_create_with_history write them: by COPY
+    on PostgreSQL, else with them. Returns the rows' ids, in order."""
+    if not rows:
+        return []
+    fields = model._meta.concrete_fields
+    unknown = set().union(*rows) - {model_field.attname for model_field in fields}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no fields {', '.join(sorted(unknown))}")
     if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
         if history_by:
             bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_user=history_by)
         else:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        return
+        return [obj.pk for obj in objs]
+
+    ids = _ids_reserve(model, len(rows))
+    now = timezone.now()
+    columns = []
+    for model_field in fields:
+        if model_field.primary_key:
+            columns.append(ids)
+            continue
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            default = now
+        else:
+            default = model_field.get_default()
+        values = [row.get(model_field.attname, default) for row in rows]
+        if model_field.get_internal_type() not in AS_THEY_ARE:
+            values = [model_field.get_db_prep_save(value, connection) for value in values]
+        columns.append(values)
+    records = list(zip(*columns, strict=True))
+    _copy(model, fields, records)
     if history_by:
-        # A history record names the row it records: the row's id is taken first.
-        _ids_reserve(model, objs)
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and objs[0].pk is None)]
-    values = [_value_getter(field) for field in fields]
-    rows = [[value(obj) for value in values] for obj in objs]
-    _copy(model, fields, rows)
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-    if history_by:
-        _history_copy(model, fields, rows, by=history_by)
+        _history_copy(model, fields, records, by=history_by, at=now)
+    return ids
 
 
-def _value_getter(field):
-    """How a field's stored value is read from an instance, as bulk_create reads it (pre_save, then
-    get_db_prep_save): an auto_now date is set now; most values need nothing more."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.pre_save(obj, True)
-    if field.get_internal_type() in AS_THEY_ARE:
-        return operator.attrgetter(field.attname)
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
-
-
-def _ids_reserve(model, objs):
-    """Give new rows ids from the table's own sequence, as inserting them would."""
+def _ids_reserve(model, count):
+    """Ids for new rows from the table's own sequence, as inserting them would take them: the rows
+    written next refer to these, and so do the history records."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, len(objs)],
+            [model._meta.db_table, model._meta.pk.column, count],
         )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def _history_copy(model, fields, rows, *, by):
-    """Each row's history record: its tracked values, created ("+") now by `by`, with no reason given,
-    as simple_history's HistoryManager.bulk_history_create makes them."""
+def _history_copy(model, fields, records, *, by, at):
+    """Each row's history record: its tracked values, created ("+") by `by`, with no reason given, as
+    simple_history's HistoryManager.bulk_history_create makes them."""
     history = model.history.model
-    tracked = {field.name for field in history.tracked_fields}
-    positions = [n for n, field in enumerate(fields) if field.name in tracked]
+    tracked = {tracked_field.name for tracked_field in history.tracked_fields}
+    positions = [n for n, model_field in enumerate(fields) if model_field.name in tracked]
     history_fields = [history._meta.get_field(fields[n].name) for n in positions]
     history_fields += [history._meta.get_field(name) for name in HISTORY_FIELDS]
-    recorded = [timezone.now(), None, "+", by.pk]
-    _copy(history, history_fields, [[row[n] for n in positions] + recorded for row in rows])
+    recorded = (at, None, "+", by.pk)
+    _copy(history, history_fields, [tuple(record[n] for n in positions) + recorded for record in records])
 
 
-def _copy(model, fields, rows):
-    """COPY rows of the fields' values into the model's table, in PostgreSQL's binary format: each value
+def _copy(model, fields, records):
+    """COPY records of the fields' values into the model's table, in PostgreSQL's binary format: each value
     is sent as its column's type (as Django's bulk insert casts them, with no length), never as text."""
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    names = ", ".join(connection.ops.quote_name(model_field.column) for model_field in fields)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
-        copy.set_types([field.db_type(connection).split("(")[0] for field in fields])
-        for row in rows:
-            copy.write_row(row)
+        copy.set_types([model_field.db_type(connection).split("(")[0] for model_field in fields])
+        for record in records:
+            copy.write_row(record)
 
 
 def reference_sequences_advance(*, references):
