@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WEB_PORT ?= 8000
 
-.PHONY: run test lint audit install migrate clean
+.PHONY: run test lint audit bench install migrate clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ lint: install
 # Known vulnerabilities in the pinned packages (pip-audit, npm audit) and bandit's checks of our code.
 audit: install
 	BIN=$(BIN) bin/audit
+
+# The benchmark table (docs/performance.md): the service measured with SIZES cases in PostgreSQL, each size in
+# a database of its own (<stem>_<size>, kept for the next run), loaded by locust against gunicorn.
+SIZES ?= 10000,100000,1000000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/csprp_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+bench: install
+	$(BIN)/python -m benchmarks.run --sizes $(SIZES) --database $(BENCH_DATABASE_URL) --redis $(BENCH_REDIS_URL)
 
 clean:
 	rm -rf $(VENV) var node_modules $(FRONTEND)

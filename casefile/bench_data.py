@@ -150,7 +150,7 @@ NATIONAL_REVIEWS = (
 LCSPR_OUTCOMES = (("published", 75), ("final_report_received", 10), ("not_published", 5), ("in_progress", 10))
 
 # Words a rapid review is written in, for documents the full-text search has something real to find in.
-_PHRASES = (
+PHRASES = (
     "the multi-agency safeguarding hub received a referral from the school",
     "health visitor contact was missed on two occasions",
     "the family was known to children's social care",
@@ -180,7 +180,7 @@ _PHRASES = (
     "online grooming was identified by the police",
     "the child's race, ethnicity and culture were not considered",
 )
-_SENTENCES = tuple((phrase.capitalize(), phrase.count(" ") + 1) for phrase in _PHRASES)
+_SENTENCES = tuple((phrase.capitalize(), phrase.count(" ") + 1) for phrase in PHRASES)
 _FIRST_NAMES = ("Amelia", "Oliver", "Isla", "Noah", "Ava", "Muhammad", "Mia", "Leo", "Ivy", "Arthur", "Zara", "Kai")
 _LAST_NAMES = ("Smith", "Jones", "Taylor", "Brown", "Khan", "Williams", "Wilson", "Ahmed", "Evans", "Patel")
 _BENCH_ROLES = (
@@ -289,7 +289,7 @@ def _ids_reserve(cursor, model, n):
     return first
 
 
-def _copy(cursor, model, columns, rows):
+def rows_copy(cursor, model, columns, rows):
     if not rows:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
@@ -987,7 +987,7 @@ def bench_data_build(*, incidents, seed=2018, chunk=CHUNK_INCIDENTS, holidays=No
                 if k == big_at:
                     result.big_case = reference
             for model, columns, key in TABLES:
-                result.rows[key] += _copy(cursor, model, columns, rows.tables[key])
+                result.rows[key] += rows_copy(cursor, model, columns, rows.tables[key])
             if rows.tables["versions"]:
                 _search_vectors_update(cursor, rows.tables["versions"][0][0], rows.tables["versions"][-1][0])
         done += n
