@@ -216,20 +216,22 @@ def _contains(term, prefix=""):
     return q
 
 
-def version_match(words):
+def version_match(words, prefix=""):
     """What a search for `words` asks of a RapidReviewVersion: a Q, and an expression of its rank
-    (None on SQLite, which cannot rank)."""
+    (None on SQLite, which cannot rank). Given a `prefix` (the path to versions from another model,
+    ending in "__"), both are written from that model."""
     if _on_postgresql():
         query = _search_query(words)
-        return Q(document_text__search_vector=query), SearchRank(F("document_text__search_vector"), query)
+        vector = f"{prefix}document_text__search_vector"
+        return Q(**{vector: query}), SearchRank(F(vector), query)
     wanted, unwanted = _terms(words)
     if not wanted:
         return Q(pk__in=[]), None
     match = Q()
     for term in wanted:
-        match &= _contains(term)
+        match &= _contains(term, prefix)
     for term in unwanted:
-        match &= ~_contains(term)
+        match &= ~_contains(term, prefix)
     return match, None
 
 

@@ -1,7 +1,7 @@
 """Reads of rapid reviews and local reviews. Cases are always found through incidents.selectors first."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 
 from incidents.selectors import incident_list
 
@@ -86,9 +86,9 @@ def case_search(
     searches the text of each rapid review version's document and its findings (reviews.search):
     only cases with a matching version are kept, and each row carries its latest matching version as
     `matched_version_id` and `matched_version_number` (for search_passages and the page) and, on
-    PostgreSQL, its `rank` (for the order). The local authority, partnership and region are the
-    notifying authority's; the reason at review, likely cause and practice theme are the current
-    rapid review version's.
+    PostgreSQL, its `rank` (for the order): the best rank of its matching versions. The local
+    authority, partnership and region are the notifying authority's; the reason at review, likely
+    cause and practice theme are the current rapid review version's.
     """
     cases = (
         incident_list(user=user)
@@ -124,17 +124,19 @@ def case_search(
         cases = cases.annotate(current_version_id=Subquery(current.values("pk")[:1])).filter(Exists(themed))
     ranked = False
     if words.strip():
-        match, rank = version_match(words.strip())
-        matching = RapidReviewVersion.objects.filter(match)
-        # The matching versions first (from the full-text index), then the latest of each case's.
-        cases = cases.filter(pk__in=matching.values("rapid_review__incident_id"))
-        latest = matching.filter(rapid_review__incident=OuterRef("pk")).order_by("-number")
-        cases = cases.annotate(
-            matched_version_id=Subquery(latest.values("pk")[:1]),
-            matched_version_number=Subquery(latest.values("number")[:1]),
+        # One join to the matching versions (found in the full-text index), grouped by case: the latest
+        # matching version (versions are numbered in the order they are made, so the highest id is the
+        # highest number) and the best rank among them. Each case's figures are worked out once in the
+        # join, not by a subquery for each case; the filter comes first, so the annotations count only
+        # the matching versions.
+        versions = "rapid_review__versions__"
+        match, rank = version_match(words.strip(), prefix=versions)
+        cases = cases.filter(match).annotate(
+            matched_version_id=Max(f"{versions}id"),
+            matched_version_number=Max(f"{versions}number"),
         )
         if rank is not None:
-            cases = cases.annotate(rank=Subquery(latest.annotate(rank=rank).values("rank")[:1]))
+            cases = cases.annotate(rank=Max(rank))
             ranked = True
     orders = {
         SearchOrder.RELEVANCE: (("-rank",) if ranked else ()) + ("-incident_date", "-pk"),
