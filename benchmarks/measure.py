@@ -26,7 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from casefile.bench_data import BENCH_EMAIL_DOMAIN, FIRST_INCIDENT_DATE, PHRASES, rows_copy
+from casefile.bench_data import BENCH_EMAIL_DOMAIN, FIRST_INCIDENT_DATE, THEMES, rows_copy
 from deadlines.models import Deadline
 from incidents.models import Incident
 from notices.models import Notice, Rung
@@ -51,6 +51,8 @@ SEARCH_PAGE = 20
 # A table with more rows than this is large: a plan that reads it whole is reported.
 LARGE_TABLE_ROWS = 10_000
 EMPTY_PASS_RUNS = 5
+# Words nobody searches for alone (and PostgreSQL's English configuration ignores).
+STOP_WORDS = {"with", "after", "while", "were", "been", "being", "their", "within", "before", "from", "that", "them"}
 
 
 def bench_person(role):
@@ -315,8 +317,9 @@ def import_measure():
 
 
 def _search_words(rng):
-    """One, two or three words of a phrase the rapid reviews are written in, as a person would type them."""
-    words = [w for w in rng.choice(PHRASES).split() if len(w) > 3]
+    """One, two or three words of what a review can be about (bench_data.THEMES), as a person would type
+    them: each theme is in a few documents in a hundred."""
+    words = [w for w in rng.choice(THEMES).split() if len(w) > 3 and w not in STOP_WORDS]
     start = rng.randrange(len(words))
     return " ".join(words[start : start + rng.randint(1, 3)])
 

@@ -23,7 +23,8 @@ the published figures' shares), for cases whose dates are old enough for each st
 - rapid review: 85% of notified cases have one received (80% within 15 working days), 3% the Panel
   accepted none was needed, the rest are awaited (on time or overdue). Of those received, 75% have one
   version, 18% two and 7% three (each earlier one returned for more information and sent again);
-  each version has its document's text (150 to 300 words of safeguarding vocabulary) and its
+  each version has its document's text (150 to 300 words of safeguarding vocabulary, one to three
+  of the THEMES a review can be about among them) and its
   full-text search vector, as reviews.search would index them;
 - local review (LCSPR): 40% of received rapid reviews decide one is required; of those old enough,
   75% published, 10% with the final report received, 5% not published, 10% still running past the
@@ -181,6 +182,52 @@ PHRASES = (
     "the child's race, ethnicity and culture were not considered",
 )
 _SENTENCES = tuple((phrase.capitalize(), phrase.count(" ") + 1) for phrase in PHRASES)
+# What one review is about, beside the words every review shares: each rapid review document has one to
+# three of these, so a search for a theme's words finds a few cases in a hundred, as a search for what
+# a case was about would, rather than every case (the shared phrases above are in nearly all of them).
+THEMES = (
+    "the infant died while co-sleeping with a parent who had been drinking",
+    "abusive head trauma was diagnosed after the baby stopped breathing",
+    "fabricated or induced illness was suspected by the paediatrician",
+    "female genital mutilation was disclosed to the midwife",
+    "honour-based abuse and forced marriage were feared by the sister",
+    "radicalisation concerns were referred to the prevent programme",
+    "modern slavery and trafficking were identified by the national referral mechanism",
+    "the teenager was stabbed after being groomed by an older gang",
+    "scalding injuries were explained as an accident in the bath",
+    "the toddler swallowed methadone left within reach",
+    "a dog attack happened while the child was unsupervised",
+    "the drowning happened in a garden pond",
+    "elective home education meant no professional saw the child",
+    "the family moved between four authorities in two years",
+    "the child had a learning disability and autism",
+    "the young carer looked after a disabled parent",
+    "an unregistered children's home held the young person",
+    "the asylum seeking child arrived unaccompanied",
+    "sexual abuse within the extended family was disclosed",
+    "an intra-familial killing followed a separation",
+    "the perpetrator was a new partner with convictions for violence",
+    "fractured ribs of different ages were found on the skeletal survey",
+    "starvation and faltering growth were missed by the nursery",
+    "the adolescent took an overdose after online bullying",
+    "a fire started while the children were left alone",
+    "the mother concealed her pregnancy and gave birth alone",
+    "parental learning disability limited understanding of the baby's needs",
+    "cultural and language barriers meant an interpreter was needed",
+    "a care leaver became a parent without support",
+    "the child was shaken during a period of inconsolable crying",
+    "hoarding and squalor made the house unsafe",
+    "a medical condition delayed recognition of the injuries",
+    "the pre-birth assessment was not completed before delivery",
+    "the baby was discharged from the neonatal unit without a plan",
+    "the child was exploited in a trap house in another county",
+    "harmful sexual behaviour by a sibling was reported",
+    "the looked after child absconded from a residential placement",
+    "coercive control by the father isolated the family",
+    "an animal cruelty report preceded the incident",
+    "the police protection power was used at night",
+)
+_THEMED = tuple((phrase.capitalize(), phrase.count(" ") + 1) for phrase in THEMES)
 _FIRST_NAMES = ("Amelia", "Oliver", "Isla", "Noah", "Ava", "Muhammad", "Mia", "Leo", "Ivy", "Arthur", "Zara", "Kai")
 _LAST_NAMES = ("Smith", "Jones", "Taylor", "Brown", "Khan", "Williams", "Wilson", "Ahmed", "Evans", "Patel")
 _BENCH_ROLES = (
@@ -413,12 +460,16 @@ class _Builder:
         self.years[year] = self.years.get(year, 0) + 1
         return f"CSPR-{year}-{self.years[year]:05d}"
 
-    def text(self, words_from, words_to):
+    def text(self, words_from, words_to, *, themes=0):
+        """Shared phrases to a length between the two, with `themes` of the THEMES among them."""
         sentences, words = [], 0
+        for sentence, length in self.rng.sample(_THEMED, themes):
+            sentences.append(sentence)
+            words += length
         target = self.rng.randint(words_from, words_to)
         while words < target:
             sentence, length = self.rng.choice(_SENTENCES)
-            sentences.append(sentence)
+            sentences.insert(self.rng.randint(0, len(sentences)), sentence)
             words += length
         return ". ".join(sentences) + "."
 
@@ -690,7 +741,7 @@ class _Builder:
                      likely_cause, lcspr_decision, rationale, enquiry, None, self.chance(0.05), actions, learning,
                      _json(themes), lead, _at(sent_on, rng), responded, resubmit_by)
                 )  # fmt: skip
-                body = self.text(150, 300)
+                body = self.text(150, 300, themes=self.rng.randint(1, 3))
                 t["texts"].append((version_id, body, False, _at(sent_on, rng)))
                 deadline(Deadline.Kind.PANEL_RESPONSE, self.panel.pk, sent_on,
                          wd(sent_on, settings.PANEL_RESPONSE_WORKING_DAYS), met_on=responded,
