@@ -65,6 +65,10 @@ class Deadline(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     met_on = models.DateField(null=True, blank=True)
     cancelled_on = models.DateField(null=True, blank=True)
+    # The first day on which the reminder engine must look at this deadline again (notices.services
+    # .reminders_make): the next date on its ladder after the day it last looked. NULL until worked out,
+    # and again whenever the due date or status changes (deadlines.services), so it is worked out afresh.
+    next_reminder_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,6 +93,15 @@ class Deadline(models.Model):
             # case, whether one of its open deadlines is past due: a correlated EXISTS on the case.
             models.Index(
                 fields=["incident", "due_on"], condition=models.Q(status="open"), name="deadline_open_incident_idx"
+            ),
+            # The deadlines API's list in its order (incidents.api.DeadlineListApi): for the Panel, who see
+            # nearly every deadline, a page is read off the index instead of sorting them all.
+            models.Index(fields=["due_on", "kind", "id"], name="deadline_due_order_idx"),
+            # Each pass of the reminder engine (notices.services.reminders_make) reads only the open deadlines
+            # it must look at today: next_reminder_on not yet worked out (NULL) or come. A pass with nothing
+            # due reads two empty ranges of this index, however many deadlines are open.
+            models.Index(
+                fields=["next_reminder_on"], condition=models.Q(status="open"), name="deadline_open_next_look_idx"
             ),
         ]
 

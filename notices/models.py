@@ -108,7 +108,9 @@ class Notice(models.Model):
             ),
         ]
         indexes = [
-            # notices_send only ever looks at pending rows whose time has come (notices.services).
+            # Each pass of the reminder engine (notices.services) looks only at pending rows: notices_send at
+            # those whose time has come (then filters out the few claimed by a live pass), reminders_stop at
+            # all of them. Sent, stopped and failed rows, nearly all of the table, are never read by a pass.
             models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="notice_pending_idx"),
         ]
 
