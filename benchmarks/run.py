@@ -296,18 +296,28 @@ def rows_of(results):
         lambda r: f"{load('detail_api')(r)['p50_ms']:.0f} / {load('detail_api')(r)['p95_ms']:.0f}",
         lambda r: load("detail_api")(r)["p95_ms"] < BUDGETS["detail_p95_ms"],
     )
-    line(
-        "annual report s (hand-written SQL s)",
-        f"< {BUDGETS['report_s']} s at 1M",
-        lambda r: f"{r['annual_report']['report_s']:.2f} ({r['annual_report']['sql_s']:.2f})",
-        lambda r: r["annual_report"]["report_s"] < BUDGETS["report_s"] if r["size"] == 1_000_000 else None,
-    )
-    line(
-        "annual report ÷ SQL",
-        f"≤ {BUDGETS['report_ratio']}×",
-        lambda r: f"{r['annual_report']['report_s'] / r['annual_report']['sql_s']:.1f}×",
-        lambda r: r["annual_report"]["report_s"] / r["annual_report"]["sql_s"] <= BUDGETS["report_ratio"],
-    )
+    for key, label in (("year", "annual report, last reporting year"), ("all", "annual report, every year")):
+        line(
+            f"{label}: s (hand-written SQL s; cases)",
+            f"< {BUDGETS['report_s']} s at 1M" if key == "year" else "",
+            lambda r, k=key: (
+                f"{r['annual_report'][k]['report_s']:.2f} ({r['annual_report'][k]['sql_s']:.2f}; "
+                f"{r['annual_report'][k]['cases']:,})"
+            ),
+            lambda r, k=key: (
+                r["annual_report"][k]["report_s"] < BUDGETS["report_s"]
+                if k == "year" and r["size"] == 1_000_000
+                else None
+            ),
+        )
+        line(
+            f"{label}: report ÷ SQL",
+            f"≤ {BUDGETS['report_ratio']}×",
+            lambda r, k=key: f"{r['annual_report'][k]['report_s'] / r['annual_report'][k]['sql_s']:.1f}×",
+            lambda r, k=key: (
+                r["annual_report"][k]["report_s"] / r["annual_report"][k]["sql_s"] <= BUDGETS["report_ratio"]
+            ),
+        )
     line(
         "reminder pass, 100,000 due: sent a second",
         f"≥ {BUDGETS['reminders_per_s']:,}",
