@@ -404,7 +404,12 @@ HISTORY_FIELDS = ("history_date", "history_change_reason", "history_type", "hist
 def _rows_create(model, rows, *, history_by=None):
     """Insert new rows ({attname: value} each), and with `history_by` each one's history record (created,
     by that user), as bulk_create and simple_history.utils.bulk_create_with_history write them: by COPY
-    on PostgreSQL, else with them. Returns the rows' ids, in order."""
+    on PostgreSQL, else with them.
+
+    A history record names its row, so rows with history are given their ids first, from the table's
+    sequence, and those ids are returned in order (rows written next may refer to them too). Rows
+    without take theirs from the table as they are written, and None is returned.
+    """
     if not rows:
         return []
     fields = model._meta.concrete_fields
@@ -417,9 +422,10 @@ def _rows_create(model, rows, *, history_by=None):
             bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_user=history_by)
         else:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        return [obj.pk for obj in objs]
+        return [obj.pk for obj in objs] if history_by else None
 
-    ids = _ids_reserve(model, len(rows))
+    ids = _ids_reserve(model, len(rows)) if history_by else None
+    fields = [model_field for model_field in fields if ids or not model_field.primary_key]
     now = timezone.now()
     columns = []
     for model_field in fields:
@@ -442,8 +448,7 @@ def _rows_create(model, rows, *, history_by=None):
 
 
 def _ids_reserve(model, count):
-    """Ids for new rows from the table's own sequence, as inserting them would take them: the rows
-    written next refer to these, and so do the history records."""
+    """Ids for new rows from the table's own sequence, as inserting them would take them."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
