@@ -90,10 +90,13 @@ def case_search(
     authority, partnership and region are the notifying authority's; the reason at review, likely
     cause and practice theme are the current rapid review version's.
     """
+    # The authorities, regions, partnerships and reviews shown are fetched for the rows read (a page, or
+    # the rows of a download), not joined to every match before the matches are sorted and counted.
     cases = (
         incident_list(user=user)
+        .select_related(None)
         .prefetch_related(None)
-        .select_related("notifying_la__region", "notifying_la__partnership", "rapid_review")
+        .prefetch_related("notifying_la__region", "notifying_la__partnership", "home_la", "placing_la", "rapid_review")
     )
     if reference.strip():
         cases = cases.filter(reference__icontains=reference.strip())
