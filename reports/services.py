@@ -37,8 +37,9 @@ IMPORTER_EMAIL = "case-log-import@csprp.invalid"
 IMPORTER_NAME = "Case-log import"
 # The notification was withdrawn before the service held it: the log gives neither the date nor why.
 WITHDRAWN_REASON = "Recorded as withdrawn in the Panel's case log."
-# Rows are written this many at a time: bulk inserts for cases, children, reviews, timeline and deadlines.
-BATCH_SIZE = 500
+# Cases are looked up and written this many at a time: each table's rows of a batch in one COPY or bulk
+# insert. Fewer, larger writes spend less time waiting on the database (500 at a time took a fifth longer).
+BATCH_SIZE = 2000
 
 
 class CaseLogEvent(models.TextChoices):
