@@ -26,6 +26,10 @@ def bank_holidays_sync(*, holidays=None):
         if h["date"] not in known
     ]
     BankHoliday.objects.bulk_create(new)
+    if new:
+        # A new holiday moves the reminder dates counted in working days: each open deadline's next look
+        # (Deadline.next_reminder_on) is worked out again by the reminder engine's next pass.
+        Deadline.objects.open().update(next_reminder_on=None)
     return len(new)
 
 
@@ -47,6 +51,11 @@ def _deadline_change(deadline, values):
     if changed:
         for name in changed:
             setattr(deadline, name, values[name])
+        if {"due_on", "status"} & set(changed):
+            # Its reminder dates moved, or it is no longer open: the reminder engine works out afresh when to
+            # look at it (Deadline.next_reminder_on).
+            deadline.next_reminder_on = None
+            changed.append("next_reminder_on")
         deadline.save(update_fields=[*changed, "updated_at"])
     return deadline
 
@@ -100,7 +109,7 @@ def deadlines_cancel_open(*, incident, on, kinds=None):
     deadlines = Deadline.objects.filter(incident=incident, status=Deadline.Status.OPEN)
     if kinds is not None:
         deadlines = deadlines.filter(kind__in=kinds)
-    return deadlines.update(status=Deadline.Status.CANCELLED, cancelled_on=on)
+    return deadlines.update(status=Deadline.Status.CANCELLED, cancelled_on=on, next_reminder_on=None)
 
 
 # Many new cases at once -------------------------------------------------------------------------------
