@@ -3,12 +3,30 @@
 from django.contrib import admin
 
 from .models import Notice, Rung
+from .services import deadlines_look_again
 
 
 @admin.register(Rung)
 class RungAdmin(admin.ModelAdmin):
+    """A changed ladder applies to the deadlines already open: the engine works out again when to look at
+    each of them (deadlines_look_again), as its next date was worked out on the old ladder."""
+
     list_display = ["__str__", "deadline_kind", "offset", "unit", "escalate", "repeat_every"]
     list_filter = ["deadline_kind", "unit", "escalate"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A rung moved to another kind changes its old kind's ladder too.
+        deadlines_look_again(kinds={obj.deadline_kind, form.initial.get("deadline_kind", obj.deadline_kind)})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        deadlines_look_again(kinds=[obj.deadline_kind])
+
+    def delete_queryset(self, request, queryset):
+        kinds = set(queryset.values_list("deadline_kind", flat=True))
+        super().delete_queryset(request, queryset)
+        deadlines_look_again(kinds=kinds)
 
 
 @admin.register(Notice)

@@ -7,14 +7,18 @@ claims a flip: of two passes at once, only the one whose update changed the row 
 """
 
 import datetime
+import functools
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from deadlines.models import Deadline
@@ -37,6 +41,14 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 RETRY_AFTER = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=30), datetime.timedelta(hours=2))
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1
 
+# Deadline.next_reminder_on of a deadline whose ladder has no date still to come (a kind without a ladder,
+# or past its last rung that does not repeat): no pass looks at it again unless its due date or status
+# changes, or its kind's ladder does (deadlines_look_again), each of which sets it back to NULL.
+NO_MORE_RUNGS = datetime.date.max
+
+# Rows written or claimed in one statement, at most (SQLite allows 32,766 parameters in one).
+BATCH_SIZE = 1000
+
 # Who acts on a deadline, by the kind of organisation responsible for it.
 ACTING_ROLE = {
     Organisation.Kind.LOCAL_AUTHORITY: Role.LA_NOTIFIER,
@@ -53,32 +65,46 @@ def rung_date(rung, due_on, *, calendar, repeat=0):
     return calendar.add_working_days(due_on, offset)
 
 
+def rung_dates(rung, due_on, *, calendar):
+    """(repeat, date) of the rung and each of its repeats, earliest first: without end if it repeats."""
+    repeat = 0
+    while True:
+        yield repeat, rung_date(rung, due_on, calendar=calendar, repeat=repeat)
+        if not rung.repeat_every:
+            return
+        repeat += 1
+
+
 def reminder_due(deadline, rungs, *, today, calendar):
     """The rung (and repeat) due for this deadline now: the latest date on its ladder that has come, not
     before the deadline began. Earlier ones a pass missed are not sent late: the latest says it all."""
     latest = None
     for rung in rungs:
-        repeat = 0
-        while True:
-            day = rung_date(rung, deadline.due_on, calendar=calendar, repeat=repeat)
+        for repeat, day in rung_dates(rung, deadline.due_on, calendar=calendar):
             if day > today:
                 break
             if day >= deadline.starts_on and (latest is None or day > latest[2]):
                 latest = (rung, repeat, day)
-            if not rung.repeat_every:
-                break
-            repeat += 1
     return latest
 
 
-def recipients(deadline, rung):
-    """The people whose role acts on the deadline in the responsible organisation; with an escalating
-    rung, the Panel secretariat too (and a partnership's leads, for its authority's deadline). Returns
-    their user ids, and the team mailboxes of the organisations told."""
-    responsible = deadline.responsible
+def reminder_next_on(deadline, rungs, *, today, calendar):
+    """The first date on the deadline's ladder after today, or NO_MORE_RUNGS: until then reminder_due gives
+    the same answer every day, so it is the first day a pass need look at the deadline again."""
+    upcoming = (
+        next((day for _, day in rung_dates(rung, deadline.due_on, calendar=calendar) if day > today), NO_MORE_RUNGS)
+        for rung in rungs
+    )
+    return min(upcoming, default=NO_MORE_RUNGS)
+
+
+def recipients(responsible, escalate):
+    """The people whose role acts on a deadline in the responsible organisation; with an escalating rung,
+    the Panel secretariat too (and a partnership's leads, for its authority's deadline). Returns their user
+    ids, and the team mailboxes of the organisations told."""
     people = Q(organisation=responsible, role=ACTING_ROLE[responsible.kind])
     organisations = Q(pk=responsible.pk)
-    if rung.escalate:
+    if escalate:
         people |= Q(role=Role.PANEL_SECRETARIAT)
         organisations |= Q(kind=Organisation.Kind.PANEL)
         if responsible.partnership_id:
@@ -101,33 +127,65 @@ def _addressed(notice_values, user_ids, mailboxes):
     ]
 
 
+def _notices_create(rows, *, counted_among):
+    """Insert the rows; one that exists already (made by an earlier or a simultaneous pass) is left as it is.
+    Returns how many were new, counted among `counted_among` (the notices of the deadlines or events the
+    rows are for) rather than across the whole table."""
+    if not rows:
+        return 0
+    mine = Notice.objects.filter(counted_among)
+    before = mine.count()
+    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    return mine.count() - before
+
+
 def reminders_make(*, now, calendar=None):
-    """Make the rows for what has fallen due on every open deadline; returns how many rows were new."""
-    calendar = calendar or WorkingCalendar.from_database()
+    """Make the rows for what has fallen due on the open deadlines; returns how many rows were new.
+
+    A pass reads only the deadlines it must look at today (Deadline.next_reminder_on come, or not yet worked
+    out): between two dates on its ladder nothing about a deadline's reminders changes. Each one read is
+    given the next date on its ladder, so the work of a pass follows what is due, not how many are open.
+    """
     today = timezone.localdate(now)
+    looked_at = Deadline.objects.open().filter(Q(next_reminder_on=None) | Q(next_reminder_on__lte=today))
+    deadlines = list(looked_at.select_related("responsible"))
+    if not deadlines:
+        return 0
+    calendar = calendar or WorkingCalendar.from_database()
     ladders = {}
     for rung in Rung.objects.all():
         ladders.setdefault(rung.deadline_kind, []).append(rung)
-    rows = []
-    deadlines = Deadline.objects.open().filter(kind__in=ladders).select_related("responsible")
-    for deadline in deadlines.iterator():
-        due = reminder_due(deadline, ladders[deadline.kind], today=today, calendar=calendar)
-        if due is None:
-            continue
-        rung, repeat, day = due
-        values = {
-            "incident_id": deadline.incident_id,
-            "deadline": deadline,
-            "rung": rung,
-            "occurrence": repeat,
-            "due_on": day,
-            "next_attempt_at": now,
-        }
-        rows += _addressed(values, *recipients(deadline, rung))
-    before = Notice.objects.count()
-    # A row that exists already (made by an earlier or a simultaneous pass) is left as it is.
-    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Notice.objects.count() - before
+    told = functools.cache(recipients)  # each organisation's people looked up once a pass, not once a deadline
+    rows, next_looks = [], defaultdict(list)
+    for deadline in deadlines:
+        rungs = ladders.get(deadline.kind, [])
+        due = reminder_due(deadline, rungs, today=today, calendar=calendar)
+        if due is not None:
+            rung, repeat, day = due
+            values = {
+                "incident_id": deadline.incident_id,
+                "deadline": deadline,
+                "rung": rung,
+                "occurrence": repeat,
+                "due_on": day,
+                "next_attempt_at": now,
+            }
+            rows += _addressed(values, *told(deadline.responsible, rung.escalate))
+        next_on = reminder_next_on(deadline, rungs, today=today, calendar=calendar)
+        next_looks[deadline.due_on, next_on].append(deadline.pk)
+    made = _notices_create(rows, counted_among=Q(deadline__in={row.deadline_id for row in rows}))
+    # Only once its rows are made (a pass that dies before this leaves the deadline to the next one), and
+    # only while its due date is the one read and it is still open: a deadline changed during the pass
+    # keeps the NULL its change gave it, and the next pass looks at it afresh.
+    for (due_on, next_on), ids in next_looks.items():
+        Deadline.objects.open().filter(pk__in=ids, due_on=due_on).update(next_reminder_on=next_on)
+    return made
+
+
+def deadlines_look_again(*, kinds):
+    """Have the next pass look again at the open deadlines of these kinds, whose ladder has changed: each
+    one's next date (Deadline.next_reminder_on) was worked out on the old ladder."""
+    return Deadline.objects.open().filter(kind__in=kinds).update(next_reminder_on=None)
 
 
 def reminders_stop():
@@ -158,9 +216,9 @@ MESSAGES = {
 MESSAGES_LOOK_BACK = datetime.timedelta(days=7)
 
 
-def message_recipients(incident, audiences):
-    """The people told of an event, and their organisations' team mailboxes."""
-    la = incident.notifying_la
+def message_recipients(la, audiences):
+    """The people told of an event on a case notified by this local authority, and their organisations'
+    team mailboxes."""
     people, organisations = Q(pk__in=[]), Q(pk__in=[])
     if "la" in audiences:
         people |= Q(organisation=la, role=Role.LA_NOTIFIER)
@@ -177,11 +235,19 @@ def message_recipients(incident, audiences):
 
 
 def messages_make(*, now):
-    """Make a message for each person told of each recent event; returns how many rows were new."""
-    events = TimelineEvent.objects.filter(kind__in=MESSAGES, at__gte=now - MESSAGES_LOOK_BACK, at__lte=now)
-    rows = []
-    for event in events.select_related("incident__notifying_la").iterator():
-        user_ids, mailboxes = message_recipients(event.incident, MESSAGES[event.kind])
+    """Make a message for each person told of each recent event; returns how many rows were new.
+
+    An event is told once, to the people there are when a pass first finds it: a pass reads only the
+    recent events that have no message yet, so one with nothing new reads none.
+    """
+    told_already = Notice.objects.filter(event=OuterRef("pk"))
+    events = TimelineEvent.objects.filter(
+        ~Exists(told_already), kind__in=MESSAGES, at__gte=now - MESSAGES_LOOK_BACK, at__lte=now
+    )
+    told = functools.cache(message_recipients)  # looked up once a pass for each authority, not once an event
+    rows, event_ids = [], []
+    for event in events.select_related("incident__notifying_la"):
+        user_ids, mailboxes = told(event.incident.notifying_la, MESSAGES[event.kind])
         user_ids = [user_id for user_id in user_ids if user_id != event.actor_id]  # not told of what they did
         values = {
             "incident_id": event.incident_id,
@@ -190,9 +256,8 @@ def messages_make(*, now):
             "next_attempt_at": now,
         }
         rows += _addressed(values, user_ids, mailboxes)
-    before = Notice.objects.count()
-    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Notice.objects.count() - before
+        event_ids.append(event.pk)
+    return _notices_create(rows, counted_among=Q(event__in=event_ids))
 
 
 # Sending -------------------------------------------------------------------------------------------------
@@ -211,6 +276,31 @@ def claimable(now):
     return Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
 
 
+def notices_claim(notice_ids, *, now):
+    """Claim these notices for this pass, in one statement for up to BATCH_SIZE of them: returns the ids of
+    those this pass's update changed, which are this pass's alone.
+
+    The compare-and-set is in the UPDATE's own WHERE (pending, and claimable as claimable() says), which
+    PostgreSQL checks again on a row another pass changed meanwhile, so of two passes only one changes each
+    row. Its ids come back through RETURNING (PostgreSQL, SQLite 3.35+): reading back the rows claimed at
+    this pass's time could take for its own a row another pass claimed at the same microsecond.
+    """
+    table, pk = connection.ops.quote_name(Notice._meta.db_table), connection.ops.quote_name(Notice._meta.pk.column)
+    at = connection.ops.adapt_datetimefield_value
+    claimed = set()
+    for start in range(0, len(notice_ids), BATCH_SIZE):
+        batch = list(notice_ids[start : start + BATCH_SIZE])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET claimed_at = %s"  # noqa: S608 (names from the model, values as parameters)
+                f" WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) AND status = %s"
+                f" AND (claimed_at IS NULL OR claimed_at < %s) RETURNING {pk}",
+                [at(now), *batch, Notice.Status.PENDING, at(now - CLAIM_TIMEOUT)],
+            )
+            claimed.update(notice_id for (notice_id,) in cursor.fetchall())
+    return claimed
+
+
 def notice_claim(notice_id, *, now):
     """Claim a notice for this pass: True for the one pass whose update changed the row.
 
@@ -219,9 +309,7 @@ def notice_claim(notice_id, *, now):
     email and before the row says so leaves a claim a later pass sends again; SMTP gives no way to ask.
     Through GOV.UK Notify even that is sent once: notify_send looks up its reference first.
     """
-    return bool(
-        Notice.objects.filter(claimable(now), pk=notice_id, status=Notice.Status.PENDING).update(claimed_at=now)
-    )
+    return notice_id in notices_claim([notice_id], now=now)
 
 
 def digest_send(addressee, notices, *, today):
@@ -230,9 +318,9 @@ def digest_send(addressee, notices, *, today):
         {
             "reference": notice.incident.reference,
             "what": notice.what,
-            "due_on": notice.deadline.due_on if notice.deadline_id else None,
+            "due": _long_date(notice.deadline.due_on, translation.get_language()) if notice.deadline_id else "",
             "when": _when(notice.deadline.due_on, today=today) if notice.deadline_id else "",
-            "happened_on": notice.due_on,
+            "happened": _long_date(notice.due_on, translation.get_language()),
         }
         for notice in notices
     ]
@@ -252,6 +340,13 @@ def digest_send(addressee, notices, *, today):
         [addressee.email],
         html_message=render_to_string("notices/digest.html", context),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(day, language):
+    """ "6 October 2022". Worked out once for each date: a pass puts thousands of items on a few hundred dates,
+    and the template's date filter looks up the month's name in the translations each time."""
+    return date_format(day, "j F Y")
 
 
 def notify_reference(notices):
@@ -286,51 +381,83 @@ def _when(due_on, *, today):
 def notices_send(*, now, send=None):
     """Send each person one digest of everything whose time has come. Returns how many notices were sent.
 
-    Each person's notices are claimed just before their email goes, at the pass's own clock (`now` moved on
-    by the time the pass has taken so far), so a living pass's claim is never older than one send.
+    Each person's notices are claimed together just before their email goes, at the pass's own clock (`now`
+    moved on by the time the pass has taken so far), so a living pass's claim is never older than one send.
+    A statement each: the claim, the stop of any whose deadline was met or cancelled, and once the email
+    has gone, sent.
     """
     send = send or digest_send
     today = timezone.localdate(now)
     started = time.monotonic()
+    sent, unrecorded = 0, []
+    try:
+        for person, candidates in _due_by_person(now).items():
+            claimed_at = now + datetime.timedelta(seconds=time.monotonic() - started)
+            with transaction.atomic(savepoint=False):
+                # The last person's email has gone: the rows say so in the commit that claims this person's,
+                # one commit (one wait for the disk) a person. Nothing is sent between the two.
+                _sent_record(unrecorded, now=now)
+                claimed = notices_claim([notice.pk for notice in candidates], now=claimed_at)
+            unrecorded = []
+            theirs, closed = [], []
+            for notice in candidates:
+                if notice.pk not in claimed:
+                    continue  # another pass has it
+                if notice.deadline_id and notice.deadline.status != Deadline.Status.OPEN:
+                    closed.append(notice.pk)
+                else:
+                    theirs.append(notice)
+            if closed:
+                Notice.objects.filter(pk__in=closed).update(status=Notice.Status.STOPPED)
+            if not theirs:
+                continue
+            try:
+                send(person, sorted(theirs, key=lambda n: (n.due_on, n.pk)), today=today)
+            except Exception as error:  # any failure to send is tried again on a later pass
+                _failed(theirs, error=error, now=now)
+                continue
+            unrecorded = [notice.pk for notice in theirs]
+            sent += len(theirs)
+    finally:
+        _sent_record(unrecorded, now=now)
+    return sent
+
+
+def _due_by_person(now):
+    """The notices whose time has come and that no pass holds, by whom they go to, with what their digest
+    shows (and no more: a pass may read a hundred thousand)."""
     due = Notice.objects.filter(claimable(now), status=Notice.Status.PENDING, next_attempt_at__lte=now)
+    due = due.select_related("recipient", "incident", "deadline", "event").only(
+        *("id", "incident", "deadline", "event", "recipient", "mailbox", "due_on", "attempts"),
+        *("recipient__email", "recipient__full_name", "incident__reference"),
+        *("deadline__kind", "deadline__due_on", "deadline__status", "event__summary"),
+    )
     by_person = {}
-    for notice in due.select_related("recipient", "incident", "deadline", "event"):
+    for notice in due:
         addressee = Addressee(
             email=notice.address, name=(notice.recipient.full_name or notice.address) if notice.recipient_id else ""
         )
         by_person.setdefault(addressee, []).append(notice)
-    sent = 0
-    for person, candidates in by_person.items():
-        claimed_at = now + datetime.timedelta(seconds=time.monotonic() - started)
-        theirs = []
-        for notice in candidates:
-            if not notice_claim(notice.pk, now=claimed_at):
-                continue  # another pass has it
-            if notice.deadline_id and notice.deadline.status != Deadline.Status.OPEN:
-                Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.STOPPED)
-                continue
-            theirs.append(notice)
-        if not theirs:
-            continue
-        ids = [notice.pk for notice in theirs]
-        try:
-            send(person, sorted(theirs, key=lambda n: (n.due_on, n.pk)), today=today)
-        except Exception as error:  # any failure to send is tried again on a later pass
-            _failed(theirs, error=error, now=now)
-            continue
-        Notice.objects.filter(pk__in=ids).update(status=Notice.Status.SENT, sent_at=now)
-        sent += len(ids)
-    return sent
+    return by_person
+
+
+def _sent_record(notice_ids, *, now):
+    if notice_ids:
+        Notice.objects.filter(pk__in=notice_ids).update(status=Notice.Status.SENT, sent_at=now)
 
 
 def _failed(notices, *, error, now):
+    """Each notice's try is counted: it waits for its next, or is failed after the last (one update for all
+    those on the same try)."""
+    by_attempts = defaultdict(list)
     for notice in notices:
-        attempts = notice.attempts + 1
+        by_attempts[notice.attempts + 1].append(notice.pk)
+    for attempts, ids in by_attempts.items():
         if attempts >= MAX_ATTEMPTS:
             values = {"status": Notice.Status.FAILED}
         else:
             values = {"claimed_at": None, "next_attempt_at": now + RETRY_AFTER[attempts - 1]}
-        Notice.objects.filter(pk=notice.pk).update(attempts=attempts, last_error=str(error)[:500], **values)
+        Notice.objects.filter(pk__in=ids).update(attempts=attempts, last_error=str(error)[:500], **values)
 
 
 def reminders_pass(*, now=None):
