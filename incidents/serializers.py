@@ -1,9 +1,11 @@
 """API representations of cases: what comes in is checked field by field; rules live in the services."""
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from deadlines.serializers import DeadlineSerializer
+from deadlines.serializers import DeadlineSerializer, DirectRepresentation, date_shown, datetime_shown
 from organisations.serializers import (
     EARLIEST_BIRTH_DATE,
     TEXT_MAX_LENGTH,
@@ -48,13 +50,38 @@ class ChildListSerializer(serializers.ListSerializer):
     pass
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(DirectRepresentation, serializers.ModelSerializer):
     age_group = serializers.CharField(read_only=True)
 
     class Meta:
         model = Child
         fields = ["id", "is_index", *NAME_FIELDS, *Child.CHARACTERISTICS, "age_group"]
         list_serializer_class = ChildListSerializer
+
+    represented_fields = tuple(Meta.fields)
+
+    def represent(self, child):
+        return {
+            "id": child.id,
+            "is_index": child.is_index,
+            "first_name": child.first_name,
+            "last_name": child.last_name,
+            "date_of_birth": date_shown(child.date_of_birth),
+            "age_years": child.age_years,
+            "sex": child.sex,
+            "gender_identity_differs": child.gender_identity_differs,
+            "lgbtq": child.lgbtq,
+            "ethnicity": child.ethnicity,
+            "disability": child.disability,
+            "disability_type": child.disability_type,
+            "family_known_to_csc": child.family_known_to_csc,
+            "child_in_need": child.child_in_need,
+            "child_protection_plan": child.child_protection_plan,
+            "looked_after": child.looked_after,
+            "placement": child.placement,
+            "care_order": child.care_order,
+            "age_group": str(child.age_group),
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -90,7 +117,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         fields = ["kind", "at", "actor", "summary", "details"]
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(DirectRepresentation, serializers.ModelSerializer):
     local_authority = serializers.SlugRelatedField(source="notifying_la", slug_field="code", read_only=True)
     local_authority_name = serializers.CharField(source="notifying_la.name", read_only=True)
     home_local_authority = serializers.SlugRelatedField(
@@ -144,8 +171,58 @@ class IncidentSerializer(serializers.ModelSerializer):
             "version",
         ]
 
+    represented_fields = tuple(Meta.fields)
+
     def get_has_offline_document(self, incident) -> bool:
         return bool(incident.offline_document)
+
+    # What `children` and `deadlines` declare, for `represent`: made once per list, without building every
+    # field of the case to reach them.
+    @cached_property
+    def _child_serializer(self):
+        return ChildSerializer(context=self.context)
+
+    @cached_property
+    def _deadline_serializer(self):
+        return DeadlineSerializer(context=self.context)
+
+    def represent(self, incident):
+        show_child = self._child_serializer.to_representation
+        show_deadline = self._deadline_serializer.to_representation
+        home_la, placing_la = incident.home_la, incident.placing_la
+        return {
+            "reference": incident.reference,
+            "status": incident.status,
+            "channel": incident.channel,
+            "local_authority": incident.notifying_la.code,
+            "local_authority_name": incident.notifying_la.name,
+            "home_local_authority": None if home_la is None else home_la.code,
+            "placing_local_authority": None if placing_la is None else placing_la.code,
+            "incident_date": date_shown(incident.incident_date),
+            "la_aware_date": date_shown(incident.la_aware_date),
+            "reason": incident.reason,
+            "reason_at_notification": incident.reason_at_notification,
+            "abuse_or_neglect": incident.abuse_or_neglect,
+            "looked_after_child_death": incident.looked_after_child_death,
+            "case_outline": incident.case_outline,
+            "children": [show_child(child) for child in incident.children.all()],
+            "notified_on": date_shown(incident.notified_on),
+            "notification_due": date_shown(incident.notification_due),
+            "is_late": incident.is_late,
+            "late_reason": incident.late_reason,
+            "is_retrospective": incident.is_retrospective,
+            "withdrawn_on": date_shown(incident.withdrawn_on),
+            "withdrawn_reason": incident.withdrawn_reason,
+            "offline_method": incident.offline_method,
+            "offline_received_on": date_shown(incident.offline_received_on),
+            "offline_keyed_on": date_shown(incident.offline_keyed_on),
+            "offline_confirmed_on": date_shown(incident.offline_confirmed_on),
+            "has_offline_document": self.get_has_offline_document(incident),
+            "deadlines": [show_deadline(deadline) for deadline in incident.deadlines.all()],
+            "created_at": datetime_shown(incident.created_at),
+            "updated_at": datetime_shown(incident.updated_at),
+            "version": incident.version,
+        }
 
 
 class IncidentDetailSerializer(IncidentSerializer):
