@@ -27,16 +27,15 @@ def datetime_shown(value):
     return _DATETIME.to_representation(value)
 
 
+# A read serializer that shows the fields it declares in one step, built from the instance by `represent`,
+# rather than field by field through DRF: a page of 50 cases is some 5,000 field calls.
+#
+# The declared fields stay the API's shape (the schema is read from them). `represent` shows them exactly as DRF
+# would (tests/incidents/test_fast_representation.py holds it to the generic representation). Fields a subclass
+# adds after them are shown the generic way, so a subclass that only adds fields needs no fast path of its own;
+# one that shows a declared field differently overrides `represent` too. (A comment, not a docstring: the schema
+# would take a docstring as the description of every serializer using it.)
 class DirectRepresentation:
-    """A read serializer that shows the fields it declares in one step, built from the instance by `represent`,
-    rather than field by field through DRF: a page of 50 cases is some 5,000 field calls, most of the list's time.
-
-    The declared fields stay the API's shape (the schema is read from them). `represent` shows them exactly as
-    DRF would (tests/incidents/test_fast_representation.py holds it to the generic representation). Fields a
-    subclass adds after them are shown the generic way, so a subclass that only adds fields needs no fast path
-    of its own; one that shows a declared field differently overrides `represent` too.
-    """
-
     # The fields `represent` shows, in order: those of the class that defines it.
     represented_fields = ()
     # False shows every field the generic way: the tests compare the two.
