@@ -335,6 +335,11 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [
+            # The reminder engine's messages (notices.services.messages_make) are made from the events of the
+            # last few days: a range of this index, not a scan of every event of every case.
+            models.Index(fields=["at"], name="timeline_event_at_idx"),
+        ]
 
     def __str__(self):
         return f"{timezone.localtime(self.at):%-d %b %Y %H:%M} · {self.summary}"

@@ -125,3 +125,17 @@ class Notice(models.Model):
     @property
     def what(self):
         return self.deadline.get_kind_display() if self.deadline_id else self.event.summary
+
+
+class EventTold(models.Model):
+    """A timeline event the reminder engine has told: its messages made, to everyone it tells, or to no one
+    when there was nobody to tell. A pass reads only the recent events without one (notices.services
+    .messages_make), so it reads each event once, not every event of the last days on every pass."""
+
+    event = models.OneToOneField(
+        "incidents.TimelineEvent", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    told_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.event_id} told at {self.told_at:%Y-%m-%d %H:%M}"

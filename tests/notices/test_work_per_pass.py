@@ -14,7 +14,7 @@ from deadlines.models import Deadline
 from deadlines.services import deadline_schedule, deadlines_cancel_open
 from notices import services
 from notices.ladders import rungs_default_seed
-from notices.models import Notice, Rung
+from notices.models import EventTold, Notice, Rung
 from notices.services import (
     CLAIM_TIMEOUT,
     NO_MORE_RUNGS,
@@ -92,6 +92,14 @@ def test_a_pass_with_nothing_due_reads_nothing_however_many_deadlines_are_open(
     reminders_pass(now=at("2022-09-16"))
     with django_assert_num_queries(EMPTY_PASS_STATEMENTS):
         assert reminders_pass(now=at("2022-09-16", 15)) == {"stopped": 0, "made": 0, "sent": 0}
+
+
+def test_an_event_with_no_one_to_tell_is_read_once(notified, django_assert_num_queries):
+    reminders_pass(now=at("2022-09-14", 15))  # notified by Leeds's notifier, and no one else to tell
+    assert not Notice.objects.exists()
+    assert EventTold.objects.filter(event__incident=notified, event__kind="submitted").exists()
+    with django_assert_num_queries(EMPTY_PASS_STATEMENTS):
+        reminders_pass(now=at("2022-09-14", 16))
 
 
 def test_a_deadline_moved_after_its_look_is_reminded_on_its_new_ladder(rapid_review, leeds_lead):
@@ -190,7 +198,7 @@ def test_a_persons_digest_is_claimed_in_one_statement_and_marked_sent_in_another
         )
         for occurrence in range(30)
     )
-    with django_assert_num_queries(3):  # what is due, its claim, and its sending
+    with django_assert_num_queries(4):  # whether anything is due and what, its claim, and its sending
         assert notices_send(now=now) == 30
     assert len(mail.outbox) == 1
     assert set(Notice.objects.values_list("status", flat=True)) == {Notice.Status.SENT}
