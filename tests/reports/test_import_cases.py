@@ -23,13 +23,13 @@ from django.db import connections, transaction
 from django.urls import reverse
 
 from deadlines.models import Deadline
+from deadlines.services import deadline_values
 from incidents.models import Child, Incident, ReferenceSequence, TimelineEvent
 from incidents.services import reference_next
 from organisations.models import Organisation, Region, User
 from reports.caselog import caselog_read
 from reports.services import IMPORTER_EMAIL, CaseLogEvent
 from reviews.models import RapidReview, RapidReviewVersion
-from reviews.services import review_deadlines_refresh
 from tests.signin import sign_in
 
 D = datetime.date.fromisoformat
@@ -488,19 +488,21 @@ def test_empty_columns_without_a_name_are_ignored_but_not_a_value_under_one(leed
 
 
 def test_an_error_part_way_through_leaves_nothing_behind(leeds, bradford, london_time, monkeypatch):
+    """An error after a batch's cases, children and reviews are written, while their deadlines are
+    worked out: the whole import is rolled back."""
     before = table_counts()
-    refreshed = []
+    worked_out = []
 
-    def refresh_failing_on_the_fourth_case(*, incident, calendar=None):
-        refreshed.append(incident.reference)
-        if len(refreshed) == 4:
+    def deadline_failing_on_the_fourth(**values):
+        worked_out.append(values["kind"])
+        if len(worked_out) == 4:
             raise RuntimeError("the database went away")
-        review_deadlines_refresh(incident=incident, calendar=calendar)
+        return deadline_values(**values)
 
-    monkeypatch.setattr("reports.services.review_deadlines_refresh", refresh_failing_on_the_fourth_case)
+    monkeypatch.setattr("reports.services.deadline_values", deadline_failing_on_the_fourth)
     with london_time(IMPORT_DAY), pytest.raises(RuntimeError):
         import_cases(VALID)
-    assert len(refreshed) == 4
+    assert len(worked_out) == 4
     assert table_counts() == before
 
 
