@@ -343,13 +343,7 @@ def digest_send(addressee, notices, *, today):
     child's name."""
     language = translation.get_language()
     items = [
-        {
-            "reference": notice.reference,
-            "what": notice.what,
-            "due": _long_date(notice.deadline_due_on, language) if notice.deadline_id else "",
-            "when": _when(notice.deadline_due_on, today=today) if notice.deadline_id else "",
-            "happened": _long_date(notice.due_on, language),
-        }
+        {"reference": notice.reference, "what": notice.what, "said": _said(notice, today=today, language=language)}
         for notice in notices
     ]
     context = {"name": addressee.name, "items": items, "service_url": settings.SERVICE_URL}
@@ -368,6 +362,16 @@ def digest_send(addressee, notices, *, today):
         [addressee.email],
         html_message=render_to_string("notices/digest.html", context),
     )
+
+
+def _said(notice, *, today, language):
+    """What a digest says of a notice, after its case's reference: "Rapid review, due 6 October 2022 (7 days
+    left)", or of a message "Notification submitted, on 14 September 2022". Put together here rather than
+    in the templates, which then have two values to show for each of thousands of items in a pass."""
+    if notice.deadline_id:
+        due_on = notice.deadline_due_on
+        return f"{notice.what}, due {_long_date(due_on, language)} ({_when(due_on, today=today)})"
+    return f"{notice.what}, on {_long_date(notice.due_on, language)}"
 
 
 @functools.lru_cache(maxsize=4096)
