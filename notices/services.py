@@ -8,6 +8,7 @@ claims a flip: of two passes at once, only the one whose update changed the row 
 
 import datetime
 import functools
+import operator
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ NO_MORE_RUNGS = datetime.date.max
 
 # Rows written or claimed in one statement, at most (SQLite allows 32,766 parameters in one).
 BATCH_SIZE = 1000
+# Deadlines given one next look in one statement: at most those of so many due dates, each a condition.
+DUE_DATES_A_STATEMENT = 200
 
 # Who acts on a deadline, by the kind of organisation responsible for it.
 ACTING_ROLE = {
@@ -65,37 +68,51 @@ def rung_date(rung, due_on, *, calendar, repeat=0):
     return calendar.add_working_days(due_on, offset)
 
 
-def rung_dates(rung, due_on, *, calendar):
-    """(repeat, date) of the rung and each of its repeats, earliest first: without end if it repeats."""
-    repeat = 0
-    while True:
-        yield repeat, rung_date(rung, due_on, calendar=calendar, repeat=repeat)
-        if not rung.repeat_every:
-            return
-        repeat += 1
+def rung_around(rung, due_on, *, today, calendar):
+    """Where today falls among a rung's dates (the rung, then each repeat): the last that has come, as
+    (repeat, date), and the first still to come; either is None where there is none.
+
+    A rung that repeats has its count worked out from the working days (or months) since the due date and
+    then checked against its dates, rather than by stepping through them: a deadline years overdue has
+    hundreds of repeats behind it.
+    """
+    day = functools.cache(lambda repeat: rung_date(rung, due_on, calendar=calendar, repeat=repeat))
+    if not rung.repeat_every:
+        return ((0, day(0)), None) if day(0) <= today else (None, day(0))
+    if rung.unit == Rung.Unit.MONTHS:
+        since = (today.year - due_on.year) * 12 + today.month - due_on.month
+    else:
+        since = calendar.working_day_lag(due_on, today)
+    come = max(0, (since - rung.offset) // rung.repeat_every + 1)  # how many have come, but for a day or so
+    while come and day(come - 1) > today:
+        come -= 1
+    while day(come) <= today:
+        come += 1
+    return ((come - 1, day(come - 1)) if come else None), day(come)
 
 
-def reminder_due(deadline, rungs, *, today, calendar):
-    """The rung (and repeat) due for this deadline now: the latest date on its ladder that has come, not
-    before the deadline began. Earlier ones a pass missed are not sent late: the latest says it all."""
-    latest = None
+def ladder_around(rungs, due_on, *, today, calendar):
+    """Where today falls on a ladder, for a deadline due on `due_on`: the last date of each rung that has
+    come, as (rung, repeat, date), and the first date on the ladder still to come, or NO_MORE_RUNGS."""
+    come, upcoming = [], NO_MORE_RUNGS
     for rung in rungs:
-        for repeat, day in rung_dates(rung, deadline.due_on, calendar=calendar):
-            if day > today:
-                break
-            if day >= deadline.starts_on and (latest is None or day > latest[2]):
-                latest = (rung, repeat, day)
+        last, following = rung_around(rung, due_on, today=today, calendar=calendar)
+        if last is not None:
+            come.append((rung, *last))
+        if following is not None:
+            upcoming = min(upcoming, following)
+    return come, upcoming
+
+
+def reminder_due(deadline, come):
+    """The rung (and repeat) due for this deadline now, of the dates on its ladder that have come
+    (ladder_around): the latest, not before the deadline began. Earlier ones a pass missed are not sent
+    late: the latest says it all."""
+    latest = None
+    for rung, repeat, day in come:
+        if day >= deadline.starts_on and (latest is None or day > latest[2]):
+            latest = (rung, repeat, day)
     return latest
-
-
-def reminder_next_on(deadline, rungs, *, today, calendar):
-    """The first date on the deadline's ladder after today, or NO_MORE_RUNGS: until then reminder_due gives
-    the same answer every day, so it is the first day a pass need look at the deadline again."""
-    upcoming = (
-        next((day for _, day in rung_dates(rung, deadline.due_on, calendar=calendar) if day > today), NO_MORE_RUNGS)
-        for rung in rungs
-    )
-    return min(upcoming, default=NO_MORE_RUNGS)
 
 
 def recipients(responsible, escalate):
@@ -155,11 +172,15 @@ def reminders_make(*, now, calendar=None):
     ladders = {}
     for rung in Rung.objects.all():
         ladders.setdefault(rung.deadline_kind, []).append(rung)
-    told = functools.cache(recipients)  # each organisation's people looked up once a pass, not once a deadline
+    # Once a pass for each kind and due date, and each organisation's people, rather than once a deadline.
+    around = functools.cache(
+        lambda kind, due_on: ladder_around(ladders.get(kind, []), due_on, today=today, calendar=calendar)
+    )
+    told = functools.cache(recipients)
     rows, next_looks = [], defaultdict(list)
     for deadline in deadlines:
-        rungs = ladders.get(deadline.kind, [])
-        due = reminder_due(deadline, rungs, today=today, calendar=calendar)
+        come, next_on = around(deadline.kind, deadline.due_on)
+        due = reminder_due(deadline, come)
         if due is not None:
             rung, repeat, day = due
             values = {
@@ -171,15 +192,28 @@ def reminders_make(*, now, calendar=None):
                 "next_attempt_at": now,
             }
             rows += _addressed(values, *told(deadline.responsible, rung.escalate))
-        next_on = reminder_next_on(deadline, rungs, today=today, calendar=calendar)
+        # Until the first date still to come, reminder_due gives the same answer every day.
         next_looks[deadline.due_on, next_on].append(deadline.pk)
     made = _notices_create(rows, counted_among=Q(deadline__in={row.deadline_id for row in rows}))
-    # Only once its rows are made (a pass that dies before this leaves the deadline to the next one), and
-    # only while its due date is the one read and it is still open: a deadline changed during the pass
-    # keeps the NULL its change gave it, and the next pass looks at it afresh.
-    for (due_on, next_on), ids in next_looks.items():
-        Deadline.objects.open().filter(pk__in=ids, due_on=due_on).update(next_reminder_on=next_on)
+    next_looks_record(next_looks)
     return made
+
+
+def next_looks_record(next_looks):
+    """Give each deadline read its next look, {(due date read, next look): [deadline ids]}, in a statement for
+    each date of a next look (or for each so many due dates).
+
+    Only once its rows are made (a pass that dies before this leaves the deadline to the next one), and
+    only while its due date is the one read and it is still open: a deadline changed during the pass
+    keeps the NULL its change gave it, and the next pass looks at it afresh.
+    """
+    by_next_on = defaultdict(list)
+    for (due_on, next_on), ids in next_looks.items():
+        by_next_on[next_on].append(Q(pk__in=ids, due_on=due_on))
+    for next_on, as_read in by_next_on.items():
+        for start in range(0, len(as_read), DUE_DATES_A_STATEMENT):
+            read = functools.reduce(operator.or_, as_read[start : start + DUE_DATES_A_STATEMENT])
+            Deadline.objects.open().filter(read).update(next_reminder_on=next_on)
 
 
 def deadlines_look_again(*, kinds):

@@ -118,20 +118,20 @@ def test_a_deadline_moved_after_its_look_is_reminded_on_its_new_ladder(rapid_rev
 
 
 def test_a_deadline_moved_while_a_pass_reads_it_is_looked_at_afresh_by_the_next(rapid_review, leeds_lead, monkeypatch):
-    worked_out = services.reminder_next_on
+    worked_out = services.ladder_around
 
-    def moved_meanwhile(deadline, rungs, **kwargs):
+    def moved_meanwhile(rungs, due_on, **kwargs):
         # The case's dates corrected by someone else while this pass works on the deadline it read.
         deadline_schedule(
-            incident=deadline.incident,
-            kind=deadline.kind,
-            responsible=deadline.responsible,
-            starts_on=deadline.starts_on,
+            incident=rapid_review.incident,
+            kind=rapid_review.kind,
+            responsible=rapid_review.responsible,
+            starts_on=rapid_review.starts_on,
             due_on=D("2022-09-30"),
         )
-        return worked_out(deadline, rungs, **kwargs)
+        return worked_out(rungs, due_on, **kwargs)
 
-    monkeypatch.setattr(services, "reminder_next_on", moved_meanwhile)
+    monkeypatch.setattr(services, "ladder_around", moved_meanwhile)
     reminders_pass(now=at("2022-09-28"))
     monkeypatch.undo()
     assert next_look(rapid_review) is None  # not the date worked out from the due date it read
