@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from deadlines.models import Deadline
+from deadlines.models import REMINDER_LOOK_ON, Deadline
 from deadlines.workingdays import WorkingCalendar, add_months
 from incidents.models import TimelineEvent
 from letters.models import LetterEvent
@@ -164,8 +164,8 @@ def reminders_make(*, now, calendar=None):
     given the next date on its ladder, so the work of a pass follows what is due, not how many are open.
     """
     today = timezone.localdate(now)
-    looked_at = Deadline.objects.open().filter(Q(next_reminder_on=None) | Q(next_reminder_on__lte=today))
-    deadlines = list(looked_at.select_related("responsible"))
+    looked_at = Deadline.objects.alias(look_on=REMINDER_LOOK_ON).filter(look_on__lte=today)
+    deadlines = list(looked_at.select_related("responsible").order_by())  # in no order: read off their index
     if not deadlines:
         return 0
     calendar = calendar or WorkingCalendar.from_database()
