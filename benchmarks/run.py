@@ -36,8 +36,8 @@ DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 # Load: as many users as the issue's first measurements (concurrency 4 against two workers).
 USERS = 4
 WORKERS = 2
-WARM_UP_SECONDS = 3
-LOAD_SECONDS = 10
+WARM_UP_SECONDS = 2
+LOAD_SECONDS = 8
 
 # Budgets (the performance issue); the table says which are met.
 BUDGETS = {
