@@ -195,11 +195,11 @@ def reminders_make(*, now, calendar=None):
         # Until the first date still to come, reminder_due gives the same answer every day.
         next_looks[deadline.due_on, next_on].append(deadline.pk)
     made = _notices_create(rows, counted_among=Q(deadline__in={row.deadline_id for row in rows}))
-    next_looks_record(next_looks)
+    _next_looks_record(next_looks)
     return made
 
 
-def next_looks_record(next_looks):
+def _next_looks_record(next_looks):
     """Give each deadline read its next look, {(due date read, next look): [deadline ids]}, in a statement for
     each date of a next look (or for each so many due dates).
 
@@ -449,8 +449,8 @@ def notices_send(*, now, send=None):
 
     Each person's notices are claimed together just before their email goes, at the pass's own clock (`now`
     moved on by the time the pass has taken so far), so a living pass's claim is never older than one send.
-    A statement each: the claim, the stop of any whose deadline was met or cancelled, and once the email
-    has gone, sent.
+    A statement each: the claim, the stop of any whose deadline was met or cancelled (as read at the start
+    of the pass), and once the email has gone, sent, written in the commit of the next person's claim.
     """
     send = send or digest_send
     today = timezone.localdate(now)
