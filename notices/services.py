@@ -529,8 +529,17 @@ def _due_by_person(now):
 
 
 def _sent_record(notice_ids, *, now):
-    if notice_ids:
-        Notice.objects.filter(pk__in=notice_ids).update(status=Notice.Status.SENT, sent_at=now)
+    """Mark the notices sent, in SQL written out as notices_claim's is: once for every person of a pass,
+    where building the ORM's update took longer than the database took to run it."""
+    table, pk = connection.ops.quote_name(Notice._meta.db_table), connection.ops.quote_name(Notice._meta.pk.column)
+    for start in range(0, len(notice_ids), BATCH_SIZE):
+        batch = list(notice_ids[start : start + BATCH_SIZE])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, sent_at = %s"  # noqa: S608 (names from the model, values as parameters)
+                f" WHERE {pk} IN ({', '.join(['%s'] * len(batch))})",
+                [Notice.Status.SENT, connection.ops.adapt_datetimefield_value(now), *batch],
+            )
 
 
 def _failed(notices, *, error, now):
