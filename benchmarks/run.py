@@ -189,7 +189,7 @@ def locust(url, path, *, token=None, sessions=None, name):
     }
 
 
-def measure_size(size, *, stem, redis_url, parts):
+def measure_size(size, *, stem, redis_url, parts, load=True):
     url, name = size_database(stem, size)
     env = service_env(url, redis_url)
     result = {"size": size, "database": name}
@@ -211,6 +211,19 @@ def measure_size(size, *, stem, redis_url, parts):
     people = json.loads(prepared.read_text())
     big = people["big_case"]
 
+    if load:
+        result["load"] = measure_load(env, people, size=size)
+
+    say("   in-process measures")
+    measured = OUT / f"measured-{size}.json"
+    manage(env, "bench_measure", "measure", "--out", str(measured), "--big-case", big, "--parts", parts)
+    result.update(json.loads(measured.read_text()))
+    return result
+
+
+def measure_load(env, people, *, size):
+    """Each address under locust's load on gunicorn, beside the trivial view."""
+    big = people["big_case"]
     say("   load on gunicorn (locust)")
     with Gunicorn(env) as server:
         loads = {
@@ -223,16 +236,11 @@ def measure_size(size, *, stem, redis_url, parts):
             "detail_api": (f"/api/v1/incidents/{big}/", {"token": people["token"]}),
             "deadlines_api": ("/api/v1/deadlines/?overdue=true", {"token": people["token"]}),
         }
-        result["load"] = {}
+        load = {}
         for key, (path, auth) in loads.items():
-            result["load"][key] = {"path": path, **locust(server.url, path, name=f"{size}-{key}", **auth)}
-            say(f"   {key}: {result['load'][key]}")
-
-    say("   in-process measures")
-    measured = OUT / f"measured-{size}.json"
-    manage(env, "bench_measure", "measure", "--out", str(measured), "--big-case", big, "--parts", parts)
-    result.update(json.loads(measured.read_text()))
-    return result
+            load[key] = {"path": path, **locust(server.url, path, name=f"{size}-{key}", **auth)}
+            say(f"   {key}: {load[key]}")
+    return load
 
 
 # The table -------------------------------------------------------------------------------------------
@@ -409,6 +417,7 @@ def main(argv=None):
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES), help="Cases at each size.")
     parser.add_argument("--database", required=True, help="PostgreSQL URL; its database name is the stem.")
     parser.add_argument("--redis", default="", help="Redis URL for the cache the service counts requests in.")
+    parser.add_argument("--no-load", action="store_true", help="Measure in the service's process only.")
     parser.add_argument(
         "--parts",
         default="annual_report,reminders,import,search,explain",
@@ -419,7 +428,10 @@ def main(argv=None):
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     results = [
-        measure_size(size, stem=options.database, redis_url=options.redis, parts=options.parts) for size in sizes
+        measure_size(
+            size, stem=options.database, redis_url=options.redis, parts=options.parts, load=not options.no_load
+        )
+        for size in sizes
     ]
     with psycopg.connect(size_database(options.database, sizes[0])[0]) as connection:
         server = connection.execute("SHOW server_version").fetchone()[0]
