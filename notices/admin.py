@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Notice, Rung
+from .models import EventTold, Notice, Rung
 from .services import deadlines_look_again
 
 
@@ -37,6 +37,24 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["status", "rung__deadline_kind"]
     list_select_related = ["incident", "deadline", "event", "recipient"]
     search_fields = ["incident__reference", "recipient__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EventTold)
+class EventToldAdmin(admin.ModelAdmin):
+    """Which timeline events the reminder engine has told (notices.services.messages_make); its own record."""
+
+    list_display = ["event", "told_at"]
+    list_select_related = ["event"]
+    search_fields = ["event__incident__reference"]
 
     def has_add_permission(self, request):
         return False

@@ -26,6 +26,7 @@ MADE_BY_THE_SERVICES = {
     "reviews.Recommendation",
     "letters.Letter",
     "notices.Notice",
+    "notices.EventTold",
     # Recorded by the views that show what it names (audit.services.access_record), and never changed.
     "audit.AccessEvent",
     # Recorded by `purge` (casefile.retention) of what it removed.
