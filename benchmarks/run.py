@@ -212,12 +212,20 @@ def measure_size(size, *, stem, redis_url, parts, load=True):
     big = people["big_case"]
 
     if load:
+        started = time.monotonic()
         result["load"] = measure_load(env, people, size=size)
+        result["load_s"] = time.monotonic() - started
 
     say("   in-process measures")
+    started = time.monotonic()
     measured = OUT / f"measured-{size}.json"
     manage(env, "bench_measure", "measure", "--out", str(measured), "--big-case", big, "--parts", parts)
     result.update(json.loads(measured.read_text()))
+    result["measure_s"] = time.monotonic() - started
+    say(
+        "   seconds: "
+        + ", ".join(f"{key[:-2]} {result[key]:.0f}" for key in ("data_s", "load_s", "measure_s") if key in result)
+    )
     return result
 
 

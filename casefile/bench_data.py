@@ -1,7 +1,9 @@
 """Synthetic cases at national scale and far beyond, for the benchmarks (`manage.py bench_data`).
 
 Rows go straight into PostgreSQL with COPY, a chunk of cases at a time, rather than through the services
-one case at a time: a million cases through the services would take days. Every row is what the services
+one case at a time: a million cases through the services would take days. Chunks are built side by side
+by as many processes as the machine has CPUs (`--processes`), each with its own random choices seeded
+from the seed and the chunk, so the same seed gives the same data however many build it. Every row is what the services
 would have written for a case that went through those steps on those dates: FSM states reached by allowed
 transitions, deadlines due when the working-day calendar (deadlines.workingdays) says, met, cancelled or
 open as the case's dates say, references in the CSPR-<year>-<number> format and unique, organisations in
@@ -43,17 +45,19 @@ One "big" case, for the detail benchmark: 5 children, 3 rapid review versions (t
 letters, a local review and 20 timeline events.
 """
 
+import contextlib
 import datetime
 import hashlib
 import itertools
 import json
+import multiprocessing
 import random
 import time
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -430,7 +434,7 @@ class _Rows:
 
 
 class _Builder:
-    def __init__(self, *, rng, calendar, today, now, users, las, panel, rungs, years):
+    def __init__(self, *, rng, calendar, today, now, users, las, panel, rungs):
         self.rng = rng
         self.calendar = calendar
         self.today = today
@@ -439,7 +443,6 @@ class _Builder:
         self.las = las
         self.panel = panel
         self.rungs = rungs
-        self.years = years  # {year: last number given}
         self.wd = calendar.add_working_days
         self._picks = {}
 
@@ -455,10 +458,6 @@ class _Builder:
             values, weights = zip(*weighted, strict=True)
             prepared = self._picks[weighted] = (values, list(itertools.accumulate(weights)))
         return self.rng.choices(prepared[0], cum_weights=prepared[1])[0]
-
-    def reference(self, year):
-        self.years[year] = self.years.get(year, 0) + 1
-        return f"CSPR-{year}-{self.years[year]:05d}"
 
     def text(self, words_from, words_to, *, themes=0):
         """Shared phrases to a length between the two, with `themes` of the THEMES among them."""
@@ -542,7 +541,8 @@ class _Builder:
                 secretariat if confirmed_on else None,
             )
         late = bool(notified_on and la_aware_date and notified_on > wd(la_aware_date, NOTIFICATION_WORKING_DAYS))
-        reference = self.reference(created_day.year)
+        # Numbered once the chunk is built (_references_number): the year stands in for it until then.
+        reference = created_day.year
         if state == "unnotified" or retrospective:
             event(TimelineEvent.Kind.RETROSPECTIVE_REQUESTED, requested_on, secretariat)
         else:
@@ -827,7 +827,7 @@ class _Builder:
         # Reminders.
         for deadline_id, kind, status, due_on, responsible_id in deadlines:
             self.notice_reminder(t, incident_id, deadline_id, kind, status, due_on, responsible_id)
-        return reference
+        return incident_id
 
     def lcspr(self, t, ids, incident_id, partnership_id, decision_on, deadline, event, *, big):
         rng, today, wd = self.rng, self.today, self.wd
@@ -986,18 +986,127 @@ def _search_vectors_update(cursor, first_version_id, last_version_id):
     )
 
 
-def bench_data_build(*, incidents, seed=2018, chunk=CHUNK_INCIDENTS, holidays=None, progress=None):
+def _references_number(cursor, incident_rows):
+    """Give each case of a chunk its reference, CSPR-<year>-<number>, in the chunk's order, numbers taken
+    from the year's ReferenceSequence row in one statement (committed at once outside a transaction)."""
+    counts = {}
+    for row in incident_rows:
+        counts[row[1]] = counts.get(row[1], 0) + 1
+    if not counts:
+        return incident_rows
+    table = ReferenceSequence._meta.db_table
+    values = ", ".join(["(%s, %s)"] * len(counts))
+    cursor.execute(
+        f"INSERT INTO {table} AS s (year, last_number) VALUES {values}"  # noqa: S608 - the model's table name
+        " ON CONFLICT (year) DO UPDATE SET last_number = s.last_number + EXCLUDED.last_number"
+        " RETURNING year, last_number",
+        [value for year, n in sorted(counts.items()) for value in (year, n)],
+    )
+    following = {year: last - counts[year] + 1 for year, last in cursor.fetchall()}
+    numbered = []
+    for row in incident_rows:
+        year = row[1]
+        numbered.append((row[0], f"CSPR-{year}-{following[year]:05d}", *row[2:]))
+        following[year] += 1
+    return numbered
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    index: int
+    first: int  # the first case's position among all the cases
+    n: int
+    incidents: int  # how many cases in all
+    span: int  # days from FIRST_INCIDENT_DATE to yesterday
+    big_at: int
+    seed: int
+
+
+# The builder a chunk is built with, and the turns of the chunks' ids and references (None in one
+# process): set before the chunks are built, and inherited by forked processes.
+_builder = None
+_turns = None
+
+
+class _Turns:
+    """Chunks built side by side take their ids, and later their references, in the chunks' order: so ids
+    and references follow the calendar, as the services would have given them, and a sequence's nextval
+    and setval are never split by another chunk's."""
+
+    def __init__(self, context):
+        self.changed = context.Condition()
+        self.next = {"ids": context.Value("i", 0, lock=False), "references": context.Value("i", 0, lock=False)}
+
+    @contextlib.contextmanager
+    def turn(self, what, index):
+        counter = self.next[what]
+        with self.changed:
+            self.changed.wait_for(lambda: counter.value == index)
+            yield
+            counter.value = index + 1
+            self.changed.notify_all()
+
+
+@contextlib.contextmanager
+def _turn(what, index):
+    if _turns is None:
+        yield
+    else:
+        with _turns.turn(what, index):
+            yield
+
+
+def _chunk_build(chunk):
+    """Build one chunk of cases and write it; returns its rows by table and the big case's id if it holds it.
+
+    Each chunk has its own random choices, seeded from the seed and its index, so the data is the same
+    however many processes build it (but for the order the references are numbered in)."""
+    builder = _builder
+    builder.rng = rng = random.Random(chunk.seed * 1_000_003 + chunk.index)  # noqa: S311 - synthetic, repeatable
+    today = builder.today
+    big_id = None
+    with connection.cursor() as cursor:
+        with _turn("ids", chunk.index):
+            ids = _Ids(cursor, _id_sizes(chunk.n))
+        rows = _Rows()
+        for k in range(chunk.first, chunk.first + chunk.n):
+            # Cases in date order, so references and ids follow the calendar as they would.
+            aware = FIRST_INCIDENT_DATE + datetime.timedelta(
+                days=(k * chunk.span) // chunk.incidents + rng.randint(0, 2)
+            )
+            aware = min(aware, today - datetime.timedelta(days=1))
+            incident_id = builder.case(rows, ids, aware, big=k == chunk.big_at)
+            if k == chunk.big_at:
+                big_id = incident_id
+        with _turn("references", chunk.index):
+            rows.tables["incidents"] = _references_number(cursor, rows.tables["incidents"])
+    written = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, columns, key in TABLES:
+            written[key] = rows_copy(cursor, model, columns, rows.tables[key])
+        if rows.tables["versions"]:
+            _search_vectors_update(cursor, rows.tables["versions"][0][0], rows.tables["versions"][-1][0])
+    return written, big_id
+
+
+def bench_data_build(*, incidents, seed=2018, chunk=CHUNK_INCIDENTS, processes=1, holidays=None, progress=None):
     """Add `incidents` synthetic cases (one of them the big one) with everything recorded about them.
+
+    With `processes` over 1, chunks are built and written by that many forked processes side by side (the
+    generator and PostgreSQL then share the cores rather than taking turns); each process commits its own
+    chunks, so it needs its own connection and cannot run inside a transaction.
 
     Returns a BenchResult: rows written per table, the seconds taken, the big case's reference and the
     bench people's API tokens.
     """
+    global _builder
     _require_postgresql()
     if incidents < 1:
         raise ValueError("At least one case.")
+    if processes > 1 and connection.in_atomic_block:
+        raise BenchDataError("Several processes commit their own chunks: build outside a transaction.")
     bench_reference_data_ensure(holidays=holidays)
     started = time.monotonic()
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, repeatable from its seed; nothing secret
     las = list(
         Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY, partnership__isnull=False).order_by("code")
     )
@@ -1010,46 +1119,59 @@ def bench_data_build(*, incidents, seed=2018, chunk=CHUNK_INCIDENTS, holidays=No
     rungs = {}
     for rung_id, kind in Rung.objects.values_list("pk", "deadline_kind"):
         rungs.setdefault(kind, []).append(rung_id)
-    years = dict(ReferenceSequence.objects.values_list("year", "last_number"))
-    now = timezone.now()
     today = timezone.localdate()
-    calendar = WorkingCalendar.from_database()
-    builder = _Builder(
-        rng=rng, calendar=calendar, today=today, now=now, users=users, las=las, panel=panel, rungs=rungs, years=years
+    _builder = _Builder(
+        rng=None,
+        calendar=WorkingCalendar.from_database(),
+        today=today,
+        now=timezone.now(),
+        users=users,
+        las=las,
+        panel=panel,
+        rungs=rungs,
     )
-    builder.organisations = {o.pk: o for o in Organisation.objects.exclude(kind=Organisation.Kind.LOCAL_AUTHORITY)}
-    builder.organisations.update({o.pk: o for o in las})
+    _builder.organisations = {o.pk: o for o in Organisation.objects.exclude(kind=Organisation.Kind.LOCAL_AUTHORITY)}
+    _builder.organisations.update({o.pk: o for o in las})
 
     span = (today - datetime.timedelta(days=1) - FIRST_INCIDENT_DATE).days
+    chunks = [
+        _Chunk(index=i, first=first, n=min(chunk, incidents - first), incidents=incidents, span=span,
+               big_at=incidents // 2, seed=seed)
+        for i, first in enumerate(range(0, incidents, chunk))
+    ]  # fmt: skip
     result = BenchResult(incidents=incidents, tokens=people)
     result.rows = {key: 0 for _model, _columns, key in TABLES}
-    big_at = incidents // 2
-    done = 0
-    while done < incidents:
-        n = min(chunk, incidents - done)
-        with transaction.atomic(), connection.cursor() as cursor:
-            ids = _Ids(cursor, _id_sizes(n))
-            rows = _Rows()
-            for k in range(done, done + n):
-                # Cases in date order, so references and ids follow the calendar as they would.
-                aware = FIRST_INCIDENT_DATE + datetime.timedelta(days=(k * span) // incidents + rng.randint(0, 2))
-                aware = min(aware, today - datetime.timedelta(days=1))
-                reference = builder.case(rows, ids, aware, big=k == big_at)
-                if k == big_at:
-                    result.big_case = reference
-            for model, columns, key in TABLES:
-                result.rows[key] += rows_copy(cursor, model, columns, rows.tables[key])
-            if rows.tables["versions"]:
-                _search_vectors_update(cursor, rows.tables["versions"][0][0], rows.tables["versions"][-1][0])
-        done += n
+    big_id, done = None, 0
+    for written, chunk_big_id in _chunks_build(chunks, processes):
+        for key, n in written.items():
+            result.rows[key] += n
+        big_id = big_id or chunk_big_id
+        done += written["incidents"]
         if progress:
             progress(done, result.total_rows, time.monotonic() - started)
+    _builder = None
+    result.big_case = Incident.objects.values_list("reference", flat=True).get(pk=big_id)
 
-    with transaction.atomic():
-        for year, last_number in years.items():
-            ReferenceSequence.objects.update_or_create(year=year, defaults={"last_number": last_number})
     with connection.cursor() as cursor:
         for model, _columns, _key in TABLES:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     result.seconds = time.monotonic() - started
     return result
+
+
+def _chunks_build(chunks, processes):
+    """Each chunk's (rows, big case id), as the chunks are written: here, or by forked processes."""
+    if processes <= 1 or len(chunks) == 1:
+        for chunk in chunks:
+            yield _chunk_build(chunk)
+        return
+    global _turns
+    # A forked process must not share the parent's connection: each opens its own.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    _turns = _Turns(context)
+    try:
+        with context.Pool(processes) as pool:
+            yield from pool.imap_unordered(_chunk_build, chunks)
+    finally:
+        _turns = None

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import F
 from rest_framework.test import APIClient
 
-from casefile.bench_data import bench_data_build, bench_tables_reset
+from casefile.bench_data import BenchDataError, bench_data_build, bench_tables_reset
 from deadlines.models import Deadline
 from incidents.models import Child, Incident, ReferenceSequence, TimelineEvent
 from letters.models import Letter
@@ -163,11 +163,49 @@ def test_it_adds_to_what_is_there_and_reset_empties_only_the_case_tables(built):
     assert (User.objects.count(), Organisation.objects.count()) == (users, organisations)
 
 
+def _written():
+    """What was written, table by table, in the order of ids."""
+    return {
+        "incidents": list(
+            Incident.objects.order_by("pk").values_list("pk", "reference", "incident_date", "status", "notifying_la")
+        ),
+        "children": list(Child.objects.order_by("pk").values_list("incident", "first_name", "date_of_birth")),
+        "deadlines": list(Deadline.objects.order_by("pk").values_list("pk", "incident", "kind", "due_on", "status")),
+        "versions": list(RapidReviewVersion.objects.order_by("pk").values_list("pk", "rapid_review", "sent_on")),
+        "letters": Letter.objects.count(),
+        "notices": Notice.objects.count(),
+        "events": TimelineEvent.objects.count(),
+        "sequences": list(ReferenceSequence.objects.order_by("year").values_list("year", "last_number")),
+    }
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_processes_side_by_side_write_what_one_process_writes():
+    # Chunks built by forked processes, each committing its own, take their ids and references in the
+    # chunks' order: the same seed gives the same cases, with the same ids and references, as one process.
+    bench_tables_reset()  # ids from 1, whatever earlier tests took from the sequences
+    one = bench_data_build(incidents=150, seed=5, chunk=20)
+    alone = _written()
+    bench_tables_reset()
+    two = bench_data_build(incidents=150, seed=5, chunk=20, processes=2)
+    assert two.rows == one.rows and two.big_case == one.big_case
+    assert _written() == alone
+    assert len({reference for _pk, reference, *_ in alone["incidents"]}) == 150
+
+
+@on_postgresql
+def test_processes_cannot_share_a_transaction(db):
+    with pytest.raises(BenchDataError, match="outside a transaction"):
+        bench_data_build(incidents=10, processes=2)
+    assert not Incident.objects.exists()
+
+
 @on_postgresql
 def test_it_writes_the_tokens_file_from_the_command(db, tmp_path):
     path = tmp_path / "tokens.json"
     out = io.StringIO()
-    call_command("bench_data", "--incidents", "10", "--tokens-file", str(path), stdout=out)
+    call_command("bench_data", "--incidents", "10", "--processes", "1", "--tokens-file", str(path), stdout=out)
     assert "rows a second" in out.getvalue()
     written = json.loads(path.read_text())
     assert set(written["people"]) == set(Role.values)

@@ -1,6 +1,7 @@
 """Fill a PostgreSQL database with synthetic cases for the benchmarks (casefile.bench_data)."""
 
 import json
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2018, help="Seed of the random choices (same seed, same data).")
         parser.add_argument("--chunk", type=int, default=CHUNK_INCIDENTS, help="Cases written in one transaction.")
         parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes building and writing chunks side by side (default: one a CPU).",
+        )
+        parser.add_argument(
             "--tokens-file",
             default="bench-tokens.json",
             help="Where to write the bench people's API tokens and the big case's reference (JSON).",
@@ -31,14 +38,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_data needs PostgreSQL (it loads rows with COPY): set DATABASE_URL.")
-        if options["incidents"] < 1 or options["chunk"] < 1:
-            raise CommandError("--incidents and --chunk must be at least 1.")
+        if min(options["incidents"], options["chunk"], options["processes"]) < 1:
+            raise CommandError("--incidents, --chunk and --processes must be at least 1.")
         try:
             if options["reset"]:
                 bench_tables_reset()
                 self.stdout.write("Emptied the case tables")
             result = bench_data_build(
-                incidents=options["incidents"], seed=options["seed"], chunk=options["chunk"], progress=self._progress
+                incidents=options["incidents"],
+                seed=options["seed"],
+                chunk=options["chunk"],
+                processes=options["processes"],
+                progress=self._progress,
             )
         except BenchDataError as error:
             raise CommandError(str(error)) from error
