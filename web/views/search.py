@@ -9,7 +9,6 @@ import itertools
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 
@@ -18,6 +17,7 @@ from incidents.workflow import today
 from organisations.spreadsheets import csv_response
 from reviews.selectors import case_search, search_passages
 
+from ..pagination import page_counted
 from ..search_forms import SearchForm
 
 RESULTS_PER_PAGE = 25
@@ -61,7 +61,7 @@ def search(request):
         detail = {"filters": filters}
         access_record(request=request, action=Action.EXPORTED, kind="case_search", identifier=filename, detail=detail)
         return csv_response(filename, CSV_HEADINGS, _csv_rows(cases, criteria))
-    page = Paginator(cases, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_counted(cases, request.GET.get("page"), RESULTS_PER_PAGE)
     access_record(
         request=request,
         action=Action.SEARCHED,
