@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from organisations.admin_mixins import ReadOnlyAdminMixin
 from organisations.spreadsheets import csv_lines
 
 from .models import AccessEvent
@@ -57,7 +58,7 @@ def _csv_row(event):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "user_email", "action", "kind", "identifier", "via", "ip_address", "request_id"]
     # No filter by kind: listing its values would read the whole log on every page. Search finds a kind.
     list_filter = ["action", "via", "at"]
@@ -70,15 +71,6 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         csv_view = self.admin_site.admin_view(self.csv_download)

@@ -2,21 +2,14 @@
 
 from django.contrib import admin
 
+from organisations.admin_mixins import ReadOnlyAdminMixin
+
 from .models import PurgeRecord
 
 
 @admin.register(PurgeRecord)
-class PurgeRecordAdmin(admin.ModelAdmin):
+class PurgeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "kind", "count", "before")
     list_filter = ("kind",)
     search_fields = ("identifiers",)
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from organisations.admin_mixins import ReadOnlyAdminMixin
+
 from .models import BankHoliday, Deadline
 
 
@@ -18,21 +20,12 @@ class BankHolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
-    """Deadlines are computed from the case's dates by the services; the admin shows them."""
+class DeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Deadlines are computed from the case's dates by the services; the admin shows them. A deadline is part
+    of the case's record, met or not, and is never deleted: one that no longer applies is cancelled."""
 
     list_display = ["incident", "kind", "responsible", "due_on", "status", "met_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["incident", "responsible"]
     search_fields = ["incident__reference", "responsible__name"]
     date_hierarchy = "due_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A deadline is part of the case's record, met or not: one that no longer applies is cancelled.
-        return False

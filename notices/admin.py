@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from organisations.admin_mixins import ReadOnlyAdminMixin
+
 from .models import EventTold, Notice, Rung
 from .services import deadlines_look_again
 
@@ -49,18 +51,9 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventTold)
-class EventToldAdmin(admin.ModelAdmin):
+class EventToldAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Which timeline events the reminder engine has told (notices.services.messages_make); its own record."""
 
     list_display = ["event", "told_at"]
     list_select_related = ["event"]
     search_fields = ["event__incident__reference"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
